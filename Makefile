@@ -1,0 +1,129 @@
+# dm-remap: top-level build.
+#
+#   make deps           install build and test dependencies (Debian, root)
+#   make                build the module, the BPF objects and the tools
+#   make check          deps + build + every test; last line "N passed, N failed"
+#   make check-kernels  the in-VM suite on every supported kernel series
+#   make demo           boot the test VM and show the product at work
+#   make bench          performance ratios (see docs/)
+#   make install        install module sources (DKMS), tools, man pages, units
+#
+# KDIR selects the kernel build tree for `make` (default: the running
+# kernel's; when it has none, the Debian test kernel's).  KSERIES selects
+# the test kernel of the VM targets (6.1 or 6.12).
+
+KSERIES ?= 6.1
+SERIES_ALL := 6.1 6.12
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+KERNEL_DIR := $(BUILD)/kernel/$(KSERIES)
+KERNEL_ENV := $(KERNEL_DIR)/kernel.env
+# CO-RE: the BPF programs are compiled once, against the 6.1 kernel's BTF.
+BPF_KERNEL_ENV := $(BUILD)/kernel/6.1/kernel.env
+BPF_OUT := $(BUILD)/bpf
+BIN := $(BUILD)/bin
+VM_MODULE_DIR := $(BUILD)/$(KSERIES)/src/module
+VM_IMAGE := $(BUILD)/vm/$(KSERIES)/initramfs.cpio
+MODULE_SRC := $(wildcard module/*.c module/*.h) module/Kbuild bpf/dm_remap_events.h
+
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+ifeq ($(origin KDIR), undefined)
+  ifneq ($(wildcard $(RUNNING_KDIR)/Makefile),)
+    KDIR := $(RUNNING_KDIR)
+  endif
+endif
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+.PHONY: all deps module bpf tools vm-module vm-image check check-unit check-vm \
+	check-kernels demo bench install checkpatch clean kernel
+
+all: module tools
+
+deps:
+	@scripts/deps
+
+# --- kernel ----------------------------------------------------------------
+kernel: $(KERNEL_ENV)
+
+$(BUILD)/kernel/%/kernel.env: scripts/fetch-kernel
+	scripts/fetch-kernel $* $(BUILD)/kernel/$*
+
+# `make` builds module/dm-remap.ko in place.  Without a KDIR of its own (this
+# machine's kernel may have no build tree) it uses the test kernel, and then
+# also adds module BTF.
+ifdef KDIR
+module:
+	$(MAKE) -C $(KDIR) M=$(TOP)/module modules
+else
+module: $(KERNEL_ENV)
+	. $(KERNEL_ENV) && scripts/build-module $(TOP)/module "$$KDIR" "$$VMLINUX"
+endif
+
+# The VM's module: sources copied to a per-series tree so that both kernels
+# can be built side by side.
+vm-module: $(VM_MODULE_DIR)/dm-remap.ko
+
+$(VM_MODULE_DIR)/dm-remap.ko: $(KERNEL_ENV) $(MODULE_SRC) scripts/build-module
+	mkdir -p $(VM_MODULE_DIR) $(BUILD)/$(KSERIES)/src/bpf
+	cp module/*.c module/*.h module/Kbuild $(VM_MODULE_DIR)/
+	cp bpf/dm_remap_events.h $(BUILD)/$(KSERIES)/src/bpf/
+	. $(KERNEL_ENV) && scripts/build-module $(VM_MODULE_DIR) "$$KDIR" "$$VMLINUX"
+
+# --- BPF and tools ---------------------------------------------------------
+bpf: $(BPF_KERNEL_ENV)
+	. $(BPF_KERNEL_ENV) && $(MAKE) -C bpf VMLINUX="$$VMLINUX" OUT=$(BPF_OUT)
+
+tools: bpf
+	$(MAKE) -C tools BPF_OUT=$(BPF_OUT) OUT=$(BIN)
+
+# --- the test VM -----------------------------------------------------------
+vm-image: vm-module tools
+	@$(MAKE) -s $(VM_IMAGE)
+
+$(VM_IMAGE): $(VM_MODULE_DIR)/dm-remap.ko $(wildcard $(BIN)/dmremap-*) \
+		tests/vm/mkinitramfs tests/vm/guest-init
+	tests/vm/mkinitramfs $(KERNEL_ENV) $(VM_MODULE_DIR)/dm-remap.ko $(BIN) $@
+
+# --- tests -----------------------------------------------------------------
+check: deps
+	@$(MAKE) --no-print-directory all vm-image
+	@tests/run --kernel $(KSERIES)
+
+check-unit: all
+	@tests/run --only unit
+
+check-vm: vm-image
+	@tests/run --only vm --kernel $(KSERIES)
+
+check-kernels: deps
+	@set -e; for s in $(SERIES_ALL); do \
+		$(MAKE) --no-print-directory all vm-image KSERIES=$$s; done
+	@tests/run --only vm $(foreach s,$(SERIES_ALL),--kernel $(s))
+
+checkpatch:
+	@scripts/checkpatch $(filter-out %.mod.c,$(wildcard module/*.[ch]))
+
+demo: deps
+	@$(MAKE) --no-print-directory all vm-image
+	tests/vm/vmrun --kernel $(KSERIES) tests/vm/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all vm-image
+	tests/vm/vmrun --kernel $(KSERIES) --timeout 1200 tests/bench/bench.sh
+
+# --- install ---------------------------------------------------------------
+install: tools
+	install -d $(DESTDIR)/usr/src/dm-remap-0.1.0/bpf $(DESTDIR)$(PREFIX)/sbin
+	install -m 0644 module/*.c module/*.h module/Kbuild module/Makefile \
+		$(DESTDIR)/usr/src/dm-remap-0.1.0/
+	install -m 0644 bpf/dm_remap_events.h $(DESTDIR)/usr/src/dm-remap-0.1.0/bpf/
+	install -m 0644 module/dkms.conf $(DESTDIR)/usr/src/dm-remap-0.1.0/
+	install -m 0755 $(BIN)/dmremap-* $(DESTDIR)$(PREFIX)/sbin/
+	if [ -d docs/man ]; then install -d $(DESTDIR)$(PREFIX)/share/man/man8 && \
+		install -m 0644 docs/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/; fi
+
+clean:
+	rm -rf $(BUILD)/bpf $(BUILD)/bin $(BUILD)/vm $(BUILD)/6.1 $(BUILD)/6.12 $(BUILD)/unit
+	-$(MAKE) -C module clean KDIR=$(or $(KDIR),$(RUNNING_KDIR)) 2>/dev/null

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dm-remap: parsing of the table line.
+ *
+ *   <main_dev> <spare_dev> [<#opt_args> <opt_args>...]
+ *
+ * Optional arguments, in any order, each at most once:
+ *   block_size <bytes>   power of two, 512..65536 (default 4096)
+ *   no_auto_remap        remap only through the "remap" message
+ *   scrub_rate <KiB/s>   background scrub speed (default 0: on request)
+ *   format               allow formatting a spare holding unknown data
+ *
+ * Only the syntax is checked here; checks that need the devices (sizes,
+ * logical block sizes) are made by the constructor once they are open.
+ */
+#include "dm-remap.h"
+
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/string.h>
+
+/* The value of a "<name> <value>" pair; ti->error names the pair. */
+static int parse_uint(struct dm_arg_set *as, unsigned int *value,
+		      char *missing, char *invalid, char **error)
+{
+	const char *word = dm_shift_arg(as);
+
+	if (!word) {
+		*error = missing;
+		return -EINVAL;
+	}
+	if (kstrtouint(word, 10, value)) {
+		*error = invalid;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_optional(struct dm_arg_set *as, struct remap_args *args,
+			  char **error)
+{
+	static const struct dm_arg group = {
+		0, 6, "Invalid number of optional arguments (0..6)"
+	};
+	bool seen_block_size = false, seen_scrub_rate = false;
+	unsigned int nr;
+	const char *word;
+	int r;
+
+	if (!as->argc)
+		return 0;
+
+	r = dm_read_arg_group(&group, as, &nr, error);
+	if (r)
+		return r;
+
+	while (nr) {
+		unsigned int before = as->argc;
+
+		word = dm_shift_arg(as);
+		if (!strcmp(word, "block_size")) {
+			if (seen_block_size) {
+				*error = "block_size given twice";
+				return -EINVAL;
+			}
+			seen_block_size = true;
+			r = parse_uint(as, &args->block_size, "block_size needs a value",
+				       "block_size is not a number", error);
+		} else if (!strcmp(word, "scrub_rate")) {
+			if (seen_scrub_rate) {
+				*error = "scrub_rate given twice";
+				return -EINVAL;
+			}
+			seen_scrub_rate = true;
+			r = parse_uint(as, &args->scrub_rate, "scrub_rate needs a value",
+				       "scrub_rate is not a number", error);
+		} else if (!strcmp(word, "no_auto_remap")) {
+			if (args->no_auto_remap) {
+				*error = "no_auto_remap given twice";
+				return -EINVAL;
+			}
+			args->no_auto_remap = true;
+		} else if (!strcmp(word, "format")) {
+			if (args->allow_format) {
+				*error = "format given twice";
+				return -EINVAL;
+			}
+			args->allow_format = true;
+		} else {
+			*error = "Unknown optional argument";
+			return -EINVAL;
+		}
+		if (r)
+			return r;
+		/* A value shifted past the group belongs to no one. */
+		if (before - as->argc > nr) {
+			*error = "Optional argument count too small for the values given";
+			return -EINVAL;
+		}
+		nr -= before - as->argc;
+	}
+
+	if (args->block_size < REMAP_MIN_BLOCK_SIZE ||
+	    args->block_size > REMAP_MAX_BLOCK_SIZE ||
+	    !is_power_of_2(args->block_size)) {
+		*error = "block_size must be a power of two from 512 to 65536";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int remap_parse_args(struct dm_target *ti, unsigned int argc, char **argv,
+		     struct remap_args *args)
+{
+	struct dm_arg_set as = { .argc = argc, .argv = argv };
+	int r;
+
+	memset(args, 0, sizeof(*args));
+	args->block_size = REMAP_DEFAULT_BLOCK_SIZE;
+
+	if (argc < 2) {
+		ti->error = "Need <main_dev> <spare_dev> [<#opt_args> <opt_args>...]";
+		return -EINVAL;
+	}
+	args->main_path = dm_shift_arg(&as);
+	args->spare_path = dm_shift_arg(&as);
+
+	r = parse_optional(&as, args, &ti->error);
+	if (r)
+		return r;
+
+	if (as.argc) {
+		ti->error = "Unexpected arguments after the optional arguments";
+		return -EINVAL;
+	}
+	return 0;
+}

@@ -1,0 +1,49 @@
+#!/bin/sh
+# Suspend/resume, reload, remove and rmmod keep data and leave nothing.
+. /run/vmrun-lib/common.sh
+
+nullb_create main 64 || bail "null_blk main"
+nullb_create spare 16 || bail "null_blk spare"
+LEN=$(sectors_of /dev/main)
+TABLE="0 $LEN remap /dev/main /dev/spare"
+echo "$TABLE" | dmsetup create r0 || bail "create r0"
+make_ref "$SCRATCH/ref" 4096
+write_at /dev/mapper/r0 "$SCRATCH/ref" 0 || bail "initial write"
+
+check "suspend" dmsetup suspend r0
+check "state is suspended" sh -c "dmsetup info r0 | grep -q 'State: *SUSPENDED'"
+check "resume" dmsetup resume r0
+check "data intact after suspend/resume" same_data /dev/mapper/r0 "$SCRATCH/ref" 0
+
+# I/O in flight while suspending: fio keeps writing across 5 suspend cycles.
+fio --name=load --filename=/dev/mapper/r0 --direct=1 --rw=randwrite --bs=4k \
+	--size=16m --offset=16m --time_based --runtime=6 --ioengine=psync >/dev/null 2>&1 &
+FIO=$!
+sleep 1
+i=0
+while [ $i -lt 5 ]; do
+	dmsetup suspend r0 && dmsetup resume r0 || not_ok "suspend/resume cycle $i under load"
+	i=$((i + 1))
+done
+if wait $FIO; then ok "fio under suspend/resume cycles finished cleanly"; else not_ok "fio under suspend/resume cycles"; fi
+check "data intact after cycles under load" same_data /dev/mapper/r0 "$SCRATCH/ref" 0
+
+# Reload: a new table is loaded while the old one is live.
+check "load a new table (block_size 8192)" sh -c "echo '0 $LEN remap /dev/main /dev/spare 2 block_size 8192' | dmsetup load r0"
+check "resume into the new table" dmsetup resume r0
+check "the new table is live" sh -c "dmsetup table r0 | grep -q 'block_size 8192'"
+check "data intact after reload" same_data /dev/mapper/r0 "$SCRATCH/ref" 0
+check "reload the same table again" sh -c "echo '$TABLE' | dmsetup reload r0 && dmsetup resume r0"
+
+check "remove" dmsetup remove r0
+check "main is no longer held" sh -c '[ -z "$(ls /sys/block/main/holders)" ]'
+check "recreate" sh -c "echo '$TABLE' | dmsetup create r0"
+check "data intact after remove/create" same_data /dev/mapper/r0 "$SCRATCH/ref" 0
+check "remove while suspended" sh -c "dmsetup suspend r0 && dmsetup remove r0"
+check "rmmod after removal" rmmod dm_remap
+check "modprobe again" modprobe dm_remap
+check "create after modprobe" sh -c "echo '$TABLE' | dmsetup create r0"
+check "data intact after rmmod/modprobe" same_data /dev/mapper/r0 "$SCRATCH/ref" 0
+check "final remove" dmsetup remove r0
+check "final rmmod" rmmod dm_remap
+finish

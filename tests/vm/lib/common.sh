@@ -1,0 +1,148 @@
+# Helpers for the in-VM test cases (sourced: . /run/vmrun-lib/common.sh).
+#
+# Each case prints TAP lines ("ok N - what" / "not ok N - what") and ends
+# with `finish`, which exits non-zero when any check failed.  Data checks
+# compare bytes: a reference file is written to a device, read back and
+# compared with cmp.
+
+T_N=0
+T_FAILED=0
+
+ok() {
+	T_N=$((T_N + 1))
+	echo "ok $T_N - $*"
+}
+
+not_ok() {
+	T_N=$((T_N + 1))
+	T_FAILED=$((T_FAILED + 1))
+	echo "not ok $T_N - $*"
+}
+
+# check DESCRIPTION COMMAND...: passes when COMMAND succeeds.
+check() {
+	_desc=$1
+	shift
+	if _out=$("$@" 2>&1); then
+		ok "$_desc"
+	else
+		not_ok "$_desc"
+		printf '%s\n' "$_out" | sed 's/^/#   /' | tail -n 15
+	fi
+}
+
+# check_fails DESCRIPTION COMMAND...: passes when COMMAND fails.
+check_fails() {
+	_desc=$1
+	shift
+	if _out=$("$@" 2>&1); then
+		not_ok "$_desc (unexpectedly succeeded)"
+		printf '%s\n' "$_out" | sed 's/^/#   /' | tail -n 15
+	else
+		ok "$_desc"
+	fi
+}
+
+# check_eq DESCRIPTION EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1 (expected '$2', got '$3')"
+	fi
+}
+
+# bail MESSAGE: a precondition failed; nothing after it can be trusted.
+bail() {
+	not_ok "$*"
+	echo "Bail out! $*"
+	exit 1
+}
+
+finish() {
+	[ "$T_N" -gt 0 ] || { echo "not ok 1 - the case checked nothing"; exit 1; }
+	echo "1..$T_N"
+	[ "$T_FAILED" -eq 0 ]
+}
+
+# --- devices ------------------------------------------------------------------
+
+# nullb_create NAME SIZE_MIB [BADBLOCKS]: a memory-backed null_blk disk
+# /dev/NAME whose bad blocks (e.g. "+100-107") can be changed at run time.
+nullb_create() {
+	modprobe null_blk nr_devices=0 || return 1
+	_d=/sys/kernel/config/nullb/$1
+	mkdir "$_d" || return 1
+	echo 1 >"$_d/memory_backed"
+	echo "$2" >"$_d/size"
+	echo 512 >"$_d/blocksize"
+	[ -n "${3:-}" ] && echo "$3" >"$_d/badblocks"
+	echo 1 >"$_d/power" || return 1
+	[ -b "/dev/$1" ] || mdev_node "$1"
+}
+
+nullb_badblocks() {	# nullb_badblocks NAME "+100-107" | "-100-107"
+	echo "$2" >"/sys/kernel/config/nullb/$1/badblocks"
+}
+
+nullb_remove() {
+	echo 0 >"/sys/kernel/config/nullb/$1/power" 2>/dev/null
+	rmdir "/sys/kernel/config/nullb/$1"
+}
+
+mdev_node() {	# make /dev/NAME from sysfs if devtmpfs has not
+	_mm=$(cat "/sys/block/$1/dev") || return 1
+	mknod "/dev/$1" b "${_mm%:*}" "${_mm#*:}"
+}
+
+# is_blockdev PATH: guards against writes creating regular files.
+is_blockdev() {
+	[ -b "$1" ]
+}
+
+sectors_of() {	# sectors_of DEV
+	blockdev --getsz "$1"
+}
+
+# --- data ---------------------------------------------------------------------
+
+# GNU dd, by path: busybox sh prefers its own dd applet, whose O_DIRECT
+# silently falls back to the page cache.
+DD=/usr/bin/dd
+
+# make_ref FILE KIB: a reference file of random bytes.
+make_ref() {
+	"$DD" if=/dev/urandom of="$1" bs=1024 count="$2" 2>/dev/null
+}
+
+# write_at DEV FILE OFFSET_KIB: writes FILE to DEV at OFFSET (direct I/O).
+write_at() {
+	"$DD" if="$2" of="$1" bs=1024 seek="$3" oflag=direct conv=notrunc 2>/dev/null
+}
+
+# read_at DEV FILE OFFSET_KIB KIB: reads back KIB from DEV into FILE.
+read_at() {
+	"$DD" if="$1" of="$2" bs=1024 skip="$3" count="$4" iflag=direct 2>/dev/null
+}
+
+# same_data DEV REF OFFSET_KIB: DEV at OFFSET holds exactly REF.
+same_data() {
+	_kib=$(( $(wc -c <"$2") / 1024 ))
+	read_at "$1" "$SCRATCH/.readback" "$3" "$_kib" || return 1
+	cmp "$2" "$SCRATCH/.readback"
+}
+
+# --- dm -----------------------------------------------------------------------
+
+status_key() {	# status_key NAME KEY: the value of KEY in dmsetup status
+	dmsetup status "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+dm_exists() {
+	dmsetup info "$1" >/dev/null 2>&1
+}
+
+# kernel_log_clean: no WARNING, BUG, Oops or hung task in the kernel log.
+kernel_log_clean() {
+	! dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|INFO: task .* blocked|KASAN|UBSAN|kmemleak'
+}

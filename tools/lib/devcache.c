@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "devcache.h"
+#include "dm.h"
+#include "names.h"
+
+/* re-ask libdevmapper at most this often per device (minor numbers get reused) */
+#define RECHECK_NS 1000000000ULL
+
+struct entry {
+	uint32_t kdev;
+	bool named;			/* name is a dm name, not "MAJ:MIN" */
+	uint64_t checked_ns;
+	char name[DMR_DM_NAME_LEN];
+};
+
+struct dmr_devcache {
+	struct entry *e;
+	int n, cap;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+struct dmr_devcache *dmr_devcache_new(void)
+{
+	return calloc(1, sizeof(struct dmr_devcache));
+}
+
+void dmr_devcache_free(struct dmr_devcache *c)
+{
+	if (!c)
+		return;
+	free(c->e);
+	free(c);
+}
+
+static struct entry *find(struct dmr_devcache *c, uint32_t kdev, bool create)
+{
+	for (int i = 0; i < c->n; i++)
+		if (c->e[i].kdev == kdev)
+			return &c->e[i];
+	if (!create)
+		return NULL;
+	if (c->n == c->cap) {
+		int cap = c->cap ? c->cap * 2 : 16;
+		struct entry *ne = realloc(c->e, (size_t)cap * sizeof(*ne));
+
+		if (!ne)
+			return NULL;
+		c->e = ne;
+		c->cap = cap;
+	}
+	memset(&c->e[c->n], 0, sizeof(c->e[c->n]));
+	c->e[c->n].kdev = kdev;
+	dmr_devt_str(kdev, c->e[c->n].name, sizeof(c->e[c->n].name));
+	return &c->e[c->n++];
+}
+
+static int prime_cb(const char *name, uint32_t kdev, void *arg)
+{
+	struct entry *e = find(arg, kdev, true);
+
+	if (e) {
+		snprintf(e->name, sizeof(e->name), "%s", name);
+		e->named = true;
+		e->checked_ns = now_ns();
+	}
+	return 0;
+}
+
+void dmr_devcache_prime(struct dmr_devcache *c)
+{
+	dmr_dm_for_each(prime_cb, c);
+}
+
+const char *dmr_devcache_name(struct dmr_devcache *c, uint32_t kdev)
+{
+	static char fallback[32];
+	struct entry *e = find(c, kdev, true);
+	uint64_t now = now_ns();
+	char name[DMR_DM_NAME_LEN];
+
+	if (!e)
+		return dmr_devt_str(kdev, fallback, sizeof(fallback));
+	if (e->checked_ns && now - e->checked_ns < RECHECK_NS)
+		return e->name;
+	e->checked_ns = now;
+	if (!dmr_dm_name_of(kdev, name, sizeof(name))) {
+		snprintf(e->name, sizeof(e->name), "%s", name);
+		e->named = true;
+	}
+	/* gone: keep the last known name (or "MAJ:MIN") */
+	return e->name;
+}

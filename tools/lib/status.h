@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * status.h - parse the `key=value` tokens the remap target prints in
+ * `dmsetup status` (contract section 4) and returns to the `stats` message.
+ */
+#ifndef DMREMAP_STATUS_H
+#define DMREMAP_STATUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define DMR_KV_MAX	48
+#define DMR_KEY_LEN	32
+#define DMR_VAL_LEN	64
+
+struct dmr_kv {
+	char key[DMR_KEY_LEN];
+	char val[DMR_VAL_LEN];
+};
+
+/*
+ * Split whitespace-separated `key=value` tokens into kv (at most max).
+ * Returns the number of pairs stored, or -EINVAL when a token has no '=',
+ * an empty key, or a key/value too long for struct dmr_kv, or -E2BIG when
+ * there are more than max tokens.
+ */
+int dmr_kv_split(const char *s, struct dmr_kv *kv, int max);
+
+enum dmr_mode { DMR_MODE_UNKNOWN = 0, DMR_MODE_RW, DMR_MODE_RO };
+enum dmr_scrub { DMR_SCRUB_UNKNOWN = 0, DMR_SCRUB_IDLE, DMR_SCRUB_RUNNING, DMR_SCRUB_DONE };
+
+/* the keys every status carries; bit i of dmr_status.present is key i */
+enum dmr_status_key {
+	DMR_ST_MODE,
+	DMR_ST_BLOCK_SIZE,
+	DMR_ST_REMAPPED,
+	DMR_ST_SPARE_TOTAL,
+	DMR_ST_SPARE_FREE,
+	DMR_ST_PENDING,
+	DMR_ST_READ_ERRORS,
+	DMR_ST_WRITE_ERRORS,
+	DMR_ST_LOST_SECTORS,
+	DMR_ST_MD_COMMITS,
+	DMR_ST_MD_SEQ,
+	DMR_ST_SCRUB,
+	DMR_ST_NR_KEYS,
+};
+
+#define DMR_ST_ALL_KEYS ((1u << DMR_ST_NR_KEYS) - 1)
+
+struct dmr_status {
+	enum dmr_mode mode;
+	enum dmr_scrub scrub;
+	uint64_t block_size;
+	uint64_t remapped;
+	uint64_t spare_total;
+	uint64_t spare_free;
+	uint64_t pending;
+	uint64_t read_errors;
+	uint64_t write_errors;
+	uint64_t lost_sectors;
+	uint64_t md_commits;
+	uint64_t md_seq;
+	unsigned int present;		/* bit mask of enum dmr_status_key */
+	int nr_kv;			/* every token, known keys included */
+	struct dmr_kv kv[DMR_KV_MAX];
+};
+
+/* name of a key of enum dmr_status_key ("spare_free"), NULL if out of range */
+const char *dmr_status_key_name(enum dmr_status_key k);
+
+/*
+ * Parse status params into st (zeroed first).  Returns 0 when every key of
+ * enum dmr_status_key is present with a valid value; -EINVAL on a malformed
+ * token or a bad value of a known key (mode=xx, remapped=-1, ...); -ENODATA
+ * when tokens are well-formed but a key is missing (st->present tells which).
+ * Unknown keys are kept in st->kv only.
+ */
+int dmr_status_parse(const char *params, struct dmr_status *st);
+
+/* value of key in st->kv, NULL if absent */
+const char *dmr_status_get(const struct dmr_status *st, const char *key);
+
+/* parse a whole decimal uint64 ("12"); false on sign, junk, overflow or empty */
+bool dmr_parse_u64(const char *s, uint64_t *out);
+
+#endif
