@@ -4,8 +4,9 @@
  *
  * Maps a main device block for block; blocks whose writes fail are moved
  * to a spare device.  This file holds the target's entry points: table
- * construction and destruction, the I/O path, status, messages and the
- * suspend/resume hooks.
+ * construction and destruction, the I/O path (map, end_io) and the
+ * suspend/resume hooks.  Status and messages are in dm-remap-message.c,
+ * the remapping itself in dm-remap-worker.c.
  */
 #include "dm-remap.h"
 #include "dm-remap-trace.h"
@@ -19,7 +20,7 @@
 #include <linux/log2.h>
 
 #define REMAP_VERSION_MAJOR	0
-#define REMAP_VERSION_MINOR	1
+#define REMAP_VERSION_MINOR	2
 #define REMAP_VERSION_PATCH	0
 
 static void remap_trace_teardown(struct remap_c *rc, u32 phase, u32 stage)
@@ -28,19 +29,171 @@ static void remap_trace_teardown(struct remap_c *rc, u32 phase, u32 stage)
 				atomic_read(&rc->inflight));
 }
 
-/* The op code of the tracepoints; called at map time, before submission. */
-static u32 remap_bio_op(struct bio *bio)
+bool remap_lookup(struct remap_c *rc, u64 block, u64 *index)
 {
-	switch (bio_op(bio)) {
-	case REQ_OP_READ:
-		return DM_REMAP_OP_READ;
-	case REQ_OP_DISCARD:
-		return DM_REMAP_OP_DISCARD;
-	case REQ_OP_FLUSH:
-		return DM_REMAP_OP_FLUSH;
-	default:
-		return bio_sectors(bio) ? DM_REMAP_OP_WRITE : DM_REMAP_OP_FLUSH;
+	void *entry = xa_load(&rc->remaps, block);
+
+	if (!xa_is_value(entry))
+		return false;
+	*index = xa_to_value(entry);
+	return true;
+}
+
+/* A block whose read failed waits for the next write to remap it. */
+void remap_mark_pending(struct remap_c *rc, u64 block)
+{
+	u64 index;
+
+	if (remap_lookup(rc, block, &index))
+		return;
+	if (!xa_insert(&rc->pending, block, xa_mk_value(1), GFP_NOIO)) {
+		atomic64_inc(&rc->nr_pending);
+		trace_dm_remap_pending(rc->devt, block, rc->block_sectors);
 	}
+}
+
+static bool remap_is_pending(struct remap_c *rc, u64 block)
+{
+	return atomic64_read(&rc->nr_pending) && xa_load(&rc->pending, block);
+}
+
+/*
+ * Decides where a bio goes: to its spare block when its block is
+ * remapped, to the worker when a write must wait or be remapped, else to
+ * the main device.  Used by map and by the worker to route bios again.
+ */
+int remap_route(struct remap_c *rc, struct bio *bio)
+{
+	struct remap_io *io = remap_io_of(bio);
+	u64 block = remap_block_of(rc, io->sector), index;
+	unsigned int bucket;
+
+	bio->bi_iter = io->iter;
+	io->flags &= ~REMAP_IO_SPARE;
+
+	if (bio_data_dir(bio) == WRITE) {
+		if (READ_ONCE(rc->read_only))
+			return DM_MAPIO_KILL;
+		/* The write-drain protocol of dm-remap-worker.c. */
+		bucket = remap_bucket(block);
+		atomic_inc(&rc->wr_inflight[bucket]);
+		/* Count before testing busy; pairs with busy_acquire(). */
+		smp_mb__after_atomic();
+		if (atomic_read(&rc->busy[bucket])) {
+			remap_write_done(rc, bucket);
+			remap_defer(rc, bio, REMAP_WORK_ROUTE);
+			return DM_MAPIO_SUBMITTED;
+		}
+		if (remap_lookup(rc, block, &index)) {
+			remap_write_done(rc, bucket);
+			goto to_spare;
+		}
+		if (!rc->args.no_auto_remap && !(io->flags & REMAP_IO_NO_REMAP) &&
+		    remap_is_pending(rc, block)) {
+			remap_write_done(rc, bucket);
+			io->error = BLK_STS_OK;
+			remap_defer(rc, bio, REMAP_WORK_REMAP_WRITE);
+			return DM_MAPIO_SUBMITTED;
+		}
+		io->flags |= REMAP_IO_MAIN_WRITE;
+	} else if (remap_lookup(rc, block, &index)) {
+		goto to_spare;
+	}
+
+	bio_set_dev(bio, rc->main_dev->bdev);
+	bio->bi_iter.bi_sector = io->sector;
+	return DM_MAPIO_REMAPPED;
+
+to_spare:
+	io->flags |= REMAP_IO_SPARE;
+	bio_set_dev(bio, rc->spare_dev->bdev);
+	bio->bi_iter.bi_sector = remap_spare_sector(rc, index) +
+				 (io->sector & (rc->block_sectors - 1));
+	return DM_MAPIO_REMAPPED;
+}
+
+static int remap_map(struct dm_target *ti, struct bio *bio)
+{
+	struct remap_c *rc = ti->private;
+	struct remap_io *io = remap_io_of(bio);
+
+	io->sector = dm_target_offset(ti, bio->bi_iter.bi_sector);
+	io->iter = bio->bi_iter;
+	io->nr_sectors = bio_sectors(bio);
+	io->op = remap_bio_op(bio);
+	io->flags = 0;
+	io->error = BLK_STS_OK;
+	io->start_ns = trace_dm_remap_io_done_enabled() ? ktime_get_ns() : 0;
+	atomic_inc(&rc->inflight);
+
+	if (op_is_flush(bio->bi_opf) && !bio_sectors(bio)) {
+		/* Empty flush: bio 0 flushes the main device, bio 1 the spare. */
+		bio_set_dev(bio, dm_bio_get_target_bio_nr(bio) ?
+			    rc->spare_dev->bdev : rc->main_dev->bdev);
+		return DM_MAPIO_REMAPPED;
+	}
+	return remap_route(rc, bio);
+}
+
+/* Errors that say the medium is bad, as opposed to the path or the request. */
+static bool remap_is_media_error(blk_status_t status)
+{
+	return status == BLK_STS_IOERR || status == BLK_STS_MEDIUM;
+}
+
+/*
+ * Failed reads are retried once, then fail and mark their block pending.
+ * Failed writes to the main device go to the worker to be remapped.  The
+ * worker completes what it was given with REMAP_IO_FINAL set.
+ */
+static int remap_end_io(struct dm_target *ti, struct bio *bio,
+			blk_status_t *error)
+{
+	struct remap_c *rc = ti->private;
+	struct remap_io *io = remap_io_of(bio);
+	bool spare = io->flags & REMAP_IO_SPARE;
+
+	if (io->flags & REMAP_IO_MAIN_WRITE) {
+		io->flags &= ~REMAP_IO_MAIN_WRITE;
+		remap_write_done(rc, remap_bucket(remap_block_of(rc, io->sector)));
+	}
+
+	if (!(io->flags & REMAP_IO_FINAL) && *error &&
+	    remap_is_media_error(*error) &&
+	    (io->op == DM_REMAP_OP_READ || io->op == DM_REMAP_OP_WRITE)) {
+		trace_dm_remap_io_error(rc->devt, io->sector, io->nr_sectors,
+					io->op, blk_status_to_errno(*error),
+					spare ? DM_REMAP_TARGET_SPARE :
+						DM_REMAP_TARGET_MAIN);
+		io->error = *error;
+		if (io->op == DM_REMAP_OP_READ) {
+			if (!(io->flags & REMAP_IO_RETRIED)) {
+				io->flags |= REMAP_IO_RETRIED;
+				remap_defer(rc, bio, REMAP_WORK_RETRY_READ);
+				return DM_ENDIO_INCOMPLETE;
+			}
+			atomic64_inc(&rc->read_errors);
+			if (!spare) {
+				remap_defer(rc, bio, REMAP_WORK_FAIL_PENDING);
+				return DM_ENDIO_INCOMPLETE;
+			}
+		} else {
+			atomic64_inc(&rc->write_errors);
+			if (!spare && !READ_ONCE(rc->read_only)) {
+				remap_defer(rc, bio, rc->args.no_auto_remap ?
+					    REMAP_WORK_FAIL_PENDING :
+					    REMAP_WORK_REMAP_WRITE);
+				return DM_ENDIO_INCOMPLETE;
+			}
+		}
+	}
+
+	if (io->start_ns)
+		trace_dm_remap_io_done(rc->devt, io->sector, io->nr_sectors,
+				       io->op, blk_status_to_errno(*error), spare,
+				       ktime_get_ns() - io->start_ns);
+	atomic_dec(&rc->inflight);
+	return DM_ENDIO_DONE;
 }
 
 /*
@@ -64,6 +217,10 @@ static int remap_check_devices(struct dm_target *ti, struct remap_c *rc)
 		ti->error = "block_size is smaller than the spare device's logical block size";
 		return -EINVAL;
 	}
+	if (bdev_logical_block_size(spare_bdev) > DMR_MD_BLOCK_SIZE) {
+		ti->error = "The spare's logical block size exceeds the 4 KiB metadata block";
+		return -EINVAL;
+	}
 	if (ti->len & (rc->block_sectors - 1)) {
 		ti->error = "Target length is not a multiple of block_size";
 		return -EINVAL;
@@ -72,19 +229,51 @@ static int remap_check_devices(struct dm_target *ti, struct remap_c *rc)
 		ti->error = "Target length exceeds the main device";
 		return -EINVAL;
 	}
-	if (bdev_nr_sectors(spare_bdev) < 2 * (sector_t)rc->block_sectors) {
-		ti->error = "Spare device too small";
-		return -EINVAL;
-	}
 	return 0;
 }
 
-static void remap_put_devices(struct dm_target *ti, struct remap_c *rc)
+/* Frees what the constructor allocated; safe on a partly built context. */
+static void remap_free(struct dm_target *ti, struct remap_c *rc)
 {
+	if (rc->wq)
+		destroy_workqueue(rc->wq);
+	remap_md_free(rc);
+	kfree(rc->batch);
+	kfree(rc->scrub_buf);
+	kfree(rc->block_buf);
+	bioset_exit(&rc->bs);
+	xa_destroy(&rc->remaps);
+	xa_destroy(&rc->pending);
 	if (rc->spare_dev)
 		dm_put_device(ti, rc->spare_dev);
 	if (rc->main_dev)
 		dm_put_device(ti, rc->main_dev);
+	kfree(rc);
+}
+
+static struct remap_c *remap_alloc(struct dm_target *ti)
+{
+	struct remap_c *rc;
+	int i;
+
+	rc = kzalloc(sizeof(*rc), GFP_KERNEL);
+	if (!rc)
+		return NULL;
+	rc->ti = ti;
+	xa_init(&rc->remaps);
+	xa_init(&rc->pending);
+	spin_lock_init(&rc->lock);
+	bio_list_init(&rc->deferred);
+	bio_list_init(&rc->after_commit);
+	INIT_LIST_HEAD(&rc->requests);
+	INIT_WORK(&rc->work, remap_worker);
+	INIT_DELAYED_WORK(&rc->scrub_work, remap_scrub_worker);
+	init_waitqueue_head(&rc->wr_wait);
+	for (i = 0; i < REMAP_NR_BUCKETS; i++) {
+		atomic_set(&rc->wr_inflight[i], 0);
+		atomic_set(&rc->busy[i], 0);
+	}
+	return rc;
 }
 
 /*
@@ -96,20 +285,18 @@ static int remap_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	struct remap_c *rc;
 	int r;
 
-	rc = kzalloc(sizeof(*rc), GFP_KERNEL);
+	rc = remap_alloc(ti);
 	if (!rc) {
 		ti->error = "Cannot allocate remap context";
 		return -ENOMEM;
 	}
-	rc->ti = ti;
-	atomic_set(&rc->inflight, 0);
-	init_waitqueue_head(&rc->inflight_wait);
 
 	r = remap_parse_args(ti, argc, argv, &rc->args);
 	if (r)
 		goto bad;
 	rc->block_sectors = rc->args.block_size >> SECTOR_SHIFT;
 	rc->block_shift = ilog2(rc->block_sectors);
+	rc->nr_blocks = ti->len >> rc->block_shift;
 
 	r = dm_get_device(ti, rc->args.main_path, dm_table_get_mode(ti->table),
 			  &rc->main_dev);
@@ -127,6 +314,26 @@ static int remap_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	if (r)
 		goto bad;
 
+	r = -ENOMEM;
+	rc->block_buf = kmalloc(rc->args.block_size, GFP_KERNEL);
+	rc->scrub_buf = kmalloc(rc->args.block_size, GFP_KERNEL);
+	rc->batch = kcalloc(REMAP_MAX_BATCH, sizeof(*rc->batch), GFP_KERNEL);
+	if (!rc->block_buf || !rc->scrub_buf || !rc->batch ||
+	    bioset_init(&rc->bs, 4, 0, BIOSET_NEED_BVECS)) {
+		ti->error = "Cannot allocate buffers";
+		goto bad;
+	}
+	/* In the write path: must make progress under memory pressure. */
+	rc->wq = alloc_workqueue("dm_remap", WQ_MEM_RECLAIM | WQ_UNBOUND, 2);
+	if (!rc->wq) {
+		ti->error = "Cannot allocate the workqueue";
+		goto bad;
+	}
+
+	r = remap_md_open(rc, &ti->error);
+	if (r)
+		goto bad;
+
 	/* Bios never cross a remap block: each maps to one place. */
 	r = dm_set_target_max_io_len(ti, rc->block_sectors);
 	if (r)
@@ -135,14 +342,14 @@ static int remap_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	rc->devt = disk_devt(dm_disk(dm_table_get_md(ti->table)));
 	/* One flush for the main device, one for the spare. */
 	ti->num_flush_bios = 2;
+	/* Discards are refused: a discarded remapped block would need care. */
 	ti->num_discard_bios = 0;
 	ti->per_io_data_size = sizeof(struct remap_io);
 	ti->private = rc;
 	return 0;
 
 bad:
-	remap_put_devices(ti, rc);
-	kfree(rc);
+	remap_free(ti, rc);
 	return r;
 }
 
@@ -151,124 +358,12 @@ static void remap_dtr(struct dm_target *ti)
 	struct remap_c *rc = ti->private;
 
 	remap_trace_teardown(rc, DM_REMAP_PHASE_DTR, DM_REMAP_STAGE_ENTER);
-	remap_put_devices(ti, rc);
+	/* Nothing runs after postsuspend; a never-resumed table ran nothing. */
+	cancel_delayed_work_sync(&rc->scrub_work);
+	destroy_workqueue(rc->wq);
+	rc->wq = NULL;
 	remap_trace_teardown(rc, DM_REMAP_PHASE_DTR, DM_REMAP_STAGE_EXIT);
-	kfree(rc);
-}
-
-static void remap_io_start(struct remap_c *rc)
-{
-	atomic_inc(&rc->inflight);
-}
-
-static void remap_io_end(struct remap_c *rc)
-{
-	if (atomic_dec_and_test(&rc->inflight))
-		wake_up(&rc->inflight_wait);
-}
-
-static int remap_map(struct dm_target *ti, struct bio *bio)
-{
-	struct remap_c *rc = ti->private;
-	struct remap_io *io = dm_per_bio_data(bio, sizeof(struct remap_io));
-
-	io->sector = dm_target_offset(ti, bio->bi_iter.bi_sector);
-	io->nr_sectors = bio_sectors(bio);
-	io->op = remap_bio_op(bio);
-	io->start_ns = trace_dm_remap_io_done_enabled() ? ktime_get_ns() : 0;
-	remap_io_start(rc);
-
-	if (op_is_flush(bio->bi_opf) && !bio_sectors(bio)) {
-		/* Empty flush: bio 0 flushes the main device, bio 1 the spare. */
-		bio_set_dev(bio, dm_bio_get_target_bio_nr(bio) ?
-			    rc->spare_dev->bdev : rc->main_dev->bdev);
-		return DM_MAPIO_REMAPPED;
-	}
-
-	bio_set_dev(bio, rc->main_dev->bdev);
-	bio->bi_iter.bi_sector = io->sector;
-	return DM_MAPIO_REMAPPED;
-}
-
-static int remap_end_io(struct dm_target *ti, struct bio *bio,
-			blk_status_t *error)
-{
-	struct remap_c *rc = ti->private;
-	struct remap_io *io = dm_per_bio_data(bio, sizeof(struct remap_io));
-
-	if (io->start_ns)
-		trace_dm_remap_io_done(rc->devt, io->sector, io->nr_sectors,
-				       io->op,
-				       blk_status_to_errno(*error), 0,
-				       ktime_get_ns() - io->start_ns);
-	remap_io_end(rc);
-	return DM_ENDIO_DONE;
-}
-
-static void remap_status(struct dm_target *ti, status_type_t type,
-			 unsigned int status_flags, char *result,
-			 unsigned int maxlen)
-{
-	struct remap_c *rc = ti->private;
-	unsigned int sz = 0;
-	unsigned int nr_opt;
-
-	switch (type) {
-	case STATUSTYPE_INFO:
-		DMEMIT("mode=rw block_size=%u remapped=0 spare_total=0 spare_free=0 pending=0 ",
-		       rc->args.block_size);
-		DMEMIT("read_errors=0 write_errors=0 lost_sectors=0 md_commits=0 md_seq=0 scrub=idle");
-		break;
-
-	case STATUSTYPE_TABLE:
-		nr_opt = 2 + (rc->args.scrub_rate ? 2 : 0) +
-			 rc->args.no_auto_remap + rc->args.allow_format;
-		DMEMIT("%s %s %u block_size %u", rc->main_dev->name,
-		       rc->spare_dev->name, nr_opt, rc->args.block_size);
-		if (rc->args.scrub_rate)
-			DMEMIT(" scrub_rate %u", rc->args.scrub_rate);
-		if (rc->args.no_auto_remap)
-			DMEMIT(" no_auto_remap");
-		if (rc->args.allow_format)
-			DMEMIT(" format");
-		break;
-
-	case STATUSTYPE_IMA:
-		DMEMIT("target_name=%s,target_version=%u.%u.%u", ti->type->name,
-		       ti->type->version[0], ti->type->version[1],
-		       ti->type->version[2]);
-		DMEMIT(",main_device=%s,spare_device=%s,block_size=%u",
-		       rc->main_dev->name, rc->spare_dev->name,
-		       rc->args.block_size);
-		DMEMIT(",auto_remap=%c,scrub_rate=%u;",
-		       rc->args.no_auto_remap ? 'n' : 'y', rc->args.scrub_rate);
-		break;
-	}
-}
-
-static const char remap_help_text[] =
-	"remap <sector>: remap the block holding <sector> now\n"
-	"stats: status keys and more detail as key=value tokens\n"
-	"clear_stats: zero the counters (not the remap table)\n"
-	"list [<first_block> [<max>]]: remapped blocks as '<logical> <spare>' lines\n"
-	"scrub start|stop: start or stop a background read scan of the main device\n"
-	"help: this list";
-
-static int remap_message(struct dm_target *ti, unsigned int argc, char **argv,
-			 char *result, unsigned int maxlen)
-{
-	unsigned int sz = 0;
-
-	if (argc == 1 && !strcmp(argv[0], "help")) {
-		DMEMIT("%s", remap_help_text);
-		return 1;
-	}
-	if (!argc)
-		DMERR("%s: empty message", dm_device_name(dm_table_get_md(ti->table)));
-	else
-		DMERR("%s: unsupported message '%s' with %u argument(s); try 'help'",
-		      dm_device_name(dm_table_get_md(ti->table)), argv[0], argc - 1);
-	return -EINVAL;
+	remap_free(ti, rc);
 }
 
 static void remap_presuspend(struct dm_target *ti)
@@ -276,6 +371,10 @@ static void remap_presuspend(struct dm_target *ti)
 	struct remap_c *rc = ti->private;
 
 	remap_trace_teardown(rc, DM_REMAP_PHASE_PRESUSPEND, DM_REMAP_STAGE_ENTER);
+	/* Stop background work; the scrub tests this flag per block. */
+	spin_lock_irq(&rc->lock);
+	rc->stopping = true;
+	spin_unlock_irq(&rc->lock);
 	remap_trace_teardown(rc, DM_REMAP_PHASE_PRESUSPEND, DM_REMAP_STAGE_EXIT);
 }
 
@@ -284,26 +383,42 @@ static void remap_presuspend_undo(struct dm_target *ti)
 	struct remap_c *rc = ti->private;
 
 	remap_trace_teardown(rc, DM_REMAP_PHASE_PRESUSPEND_UNDO, DM_REMAP_STAGE_ENTER);
+	spin_lock_irq(&rc->lock);
+	rc->stopping = false;
+	spin_unlock_irq(&rc->lock);
+	remap_scrub_resume(rc);
 	remap_trace_teardown(rc, DM_REMAP_PHASE_PRESUSPEND_UNDO, DM_REMAP_STAGE_EXIT);
 }
 
+/*
+ * dm core has waited for every original bio, including those the worker
+ * held.  What may still run: the scrub, and the worker finishing its last
+ * commit.  Wait for both; nothing can queue new work afterwards.
+ */
 static void remap_postsuspend(struct dm_target *ti)
 {
 	struct remap_c *rc = ti->private;
 
 	remap_trace_teardown(rc, DM_REMAP_PHASE_POSTSUSPEND, DM_REMAP_STAGE_ENTER);
-	/* dm core has waited for every original bio; nothing may remain. */
-	wait_event(rc->inflight_wait, !atomic_read(&rc->inflight));
+	spin_lock_irq(&rc->lock);
+	rc->suspended = true;
+	spin_unlock_irq(&rc->lock);
+	cancel_delayed_work_sync(&rc->scrub_work);
+	flush_work(&rc->work);
 	remap_trace_teardown(rc, DM_REMAP_PHASE_POSTSUSPEND, DM_REMAP_STAGE_EXIT);
 }
 
+/* The metadata is read before the device serves any I/O. */
 static int remap_preresume(struct dm_target *ti)
 {
 	struct remap_c *rc = ti->private;
+	int r = 0;
 
 	remap_trace_teardown(rc, DM_REMAP_PHASE_PRERESUME, DM_REMAP_STAGE_ENTER);
+	if (!rc->md_loaded)
+		r = remap_md_load(rc);
 	remap_trace_teardown(rc, DM_REMAP_PHASE_PRERESUME, DM_REMAP_STAGE_EXIT);
-	return 0;
+	return r;
 }
 
 static void remap_resume(struct dm_target *ti)
@@ -311,6 +426,16 @@ static void remap_resume(struct dm_target *ti)
 	struct remap_c *rc = ti->private;
 
 	remap_trace_teardown(rc, DM_REMAP_PHASE_RESUME, DM_REMAP_STAGE_ENTER);
+	spin_lock_irq(&rc->lock);
+	rc->suspended = false;
+	rc->stopping = false;
+	spin_unlock_irq(&rc->lock);
+	/* A scrub_rate asks for a pass in the background; once per table. */
+	if (rc->args.scrub_rate && rc->scrub_state == REMAP_SCRUB_IDLE &&
+	    !rc->scrub_found && !rc->scrub_pos)
+		remap_scrub_start(rc);
+	else
+		remap_scrub_resume(rc);
 	remap_trace_teardown(rc, DM_REMAP_PHASE_RESUME, DM_REMAP_STAGE_EXIT);
 }
 

@@ -48,7 +48,7 @@ refused "no_auto_remap given twice" "0 $LEN remap $M $S 2 no_auto_remap no_auto_
 refused "format given twice" "0 $LEN remap $M $S 2 format format"
 refused "Unexpected arguments after the optional arguments" "0 $LEN remap $M $S 1 format extra"
 echo "0 64 linear $S 0" | dmsetup create tiny || bail "dm tiny"
-refused "Spare device too small" "0 $LEN remap $M /dev/mapper/tiny 2 block_size 65536"
+refused "Spare device too small for the metadata and one spare block" "0 $LEN remap $M /dev/mapper/tiny 2 block_size 65536"
 dmsetup remove tiny
 
 # A 4096-byte logical block device refuses a smaller block_size.

@@ -29,9 +29,11 @@ if wait $FIO; then ok "fio under suspend/resume cycles finished cleanly"; else n
 check "data intact after cycles under load" same_data /dev/mapper/r0 "$SCRATCH/ref" 0
 
 # Reload: a new table is loaded while the old one is live.
-check "load a new table (block_size 8192)" sh -c "echo '0 $LEN remap /dev/main /dev/spare 2 block_size 8192' | dmsetup load r0"
+check_fails "a reload with another block_size is refused" sh -c "echo '0 $LEN remap /dev/main /dev/spare 2 block_size 8192' | dmsetup load r0"
+check "... because the spare was formatted with 4096" sh -c "dmesg | grep -q 'block_size differs from the one the spare was formatted with'"
+check "load a new table (no_auto_remap)" sh -c "echo '0 $LEN remap /dev/main /dev/spare 3 block_size 4096 no_auto_remap' | dmsetup load r0"
 check "resume into the new table" dmsetup resume r0
-check "the new table is live" sh -c "dmsetup table r0 | grep -q 'block_size 8192'"
+check "the new table is live" sh -c "dmsetup table r0 | grep -q 'no_auto_remap'"
 check "data intact after reload" same_data /dev/mapper/r0 "$SCRATCH/ref" 0
 check "reload the same table again" sh -c "echo '$TABLE' | dmsetup reload r0 && dmsetup resume r0"
 

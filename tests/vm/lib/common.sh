@@ -115,9 +115,14 @@ make_ref() {
 	"$DD" if=/dev/urandom of="$1" bs=1024 count="$2" 2>/dev/null
 }
 
-# write_at DEV FILE OFFSET_KIB: writes FILE to DEV at OFFSET (direct I/O).
+# write_at DEV FILE OFFSET_KIB: writes FILE to DEV at OFFSET with direct
+# I/O of up to 64 KiB (dm splits them at remap block boundaries).
+# (GNU dd turns O_DIRECT off for a short last block: keep bs <= the size.)
 write_at() {
-	"$DD" if="$2" of="$1" bs=1024 seek="$3" oflag=direct conv=notrunc 2>/dev/null
+	_bs=$(wc -c <"$2")
+	[ "$_bs" -gt 65536 ] && _bs=65536
+	"$DD" if="$2" of="$1" bs="$_bs" seek=$(($3 * 1024)) oflag=direct,seek_bytes \
+		conv=notrunc 2>/dev/null
 }
 
 # read_at DEV FILE OFFSET_KIB KIB: reads back KIB from DEV into FILE.
@@ -145,4 +150,31 @@ dm_exists() {
 # kernel_log_clean: no WARNING, BUG, Oops or hung task in the kernel log.
 kernel_log_clean() {
 	! dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|INFO: task .* blocked|KASAN|UBSAN|kmemleak'
+}
+
+# --- remap helpers ------------------------------------------------------------
+
+# stats_key NAME KEY: a value from the "stats" message.
+stats_key() {
+	dmsetup message "$1" 0 stats | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# put_block FILE OFFSET_KIB SRC: writes SRC into FILE at OFFSET (no truncation).
+put_block() {
+	"$DD" if="$3" of="$1" bs=1024 seek="$2" conv=notrunc 2>/dev/null
+}
+
+# wait_for CMD...: retries CMD for up to 30 s.
+wait_for() {
+	_i=0
+	while ! "$@" >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		[ $_i -ge 150 ] && return 1
+		sleep 0.2
+	done
+}
+
+# zero_ref FILE KIB: a file of zeroes.
+zero_ref() {
+	"$DD" if=/dev/zero of="$1" bs=1024 count="$2" 2>/dev/null
 }

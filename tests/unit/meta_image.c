@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <endian.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crc32c.h"
+#include "meta_image.h"
+
+static void sb_csum(unsigned char *block)
+{
+	struct dmr_superblock *sb = (struct dmr_superblock *)block;
+
+	sb->csum = 0;
+	sb->csum = htole32(dmr_crc32c(0xffffffffU, block, DMR_MD_BLOCK_SIZE));
+}
+
+void mi_write_sb(struct meta_image *im, int slot, const struct dmr_superblock *sb)
+{
+	unsigned char *block = im->buf + (size_t)slot * DMR_MD_BLOCK_SIZE;
+
+	memset(block, 0, DMR_MD_BLOCK_SIZE);
+	memcpy(block, sb, sizeof(*sb));
+	sb_csum(block);
+}
+
+void mi_read_sb(const struct meta_image *im, int slot, struct dmr_superblock *sb)
+{
+	memcpy(sb, im->buf + (size_t)slot * DMR_MD_BLOCK_SIZE, sizeof(*sb));
+}
+
+size_t mi_entry_offset(uint64_t i)
+{
+	return (size_t)(DMR_TABLE_START + i / DMR_ENTRIES_PER_BLOCK) * DMR_MD_BLOCK_SIZE +
+	       (size_t)(i % DMR_ENTRIES_PER_BLOCK) * DMR_ENTRY_SIZE;
+}
+
+void mi_format(struct meta_image *im, uint64_t spare_sectors, uint32_t block_size,
+	       uint64_t main_sectors, const char *main_id)
+{
+	struct dmr_superblock *sb = &im->sb;
+
+	memset(im, 0, sizeof(*im));
+	im->size = (size_t)spare_sectors * 512;
+	im->buf = calloc(1, im->size);
+	im->block_size = block_size;
+	im->now = MI_FORMAT_TIME;
+	if (!im->buf || dmr_compute_geometry(spare_sectors, block_size, &im->geo))
+		abort();
+	sb->flags = 0;
+	sb->magic = htole64(DMR_MAGIC);
+	sb->version = htole32(DMR_VERSION);
+	sb->block_size = htole32(block_size);
+	sb->seq = htole64(1);
+	memcpy(sb->uuid, MI_UUID, 16);
+	sb->main_sectors = htole64(main_sectors);
+	sb->main_logical_block_size = htole32(512);
+	sb->main_physical_block_size = htole32(4096);
+	if (main_id)
+		strncpy((char *)sb->main_id, main_id, DMR_MAIN_ID_LEN);
+	sb->spare_sectors = htole64(spare_sectors);
+	sb->table_blocks = htole64(im->geo.table_blocks);
+	sb->pool_start = htole64(im->geo.pool_start);
+	sb->pool_blocks = htole64(im->geo.pool_blocks);
+	sb->nr_entries = 0;
+	sb->format_time = htole64(im->now);
+	sb->commit_time = htole64(im->now);
+	im->seq = 1;
+	/* slot A and the table stay zero; seq 1 goes to slot 1 % 2 = B */
+	mi_write_sb(im, 1, sb);
+}
+
+void mi_commit(struct meta_image *im, const uint64_t *logical, size_t n)
+{
+	uint64_t seq = im->seq + 1, bs = im->block_size / 512;
+
+	for (size_t k = 0; k < n; k++) {
+		uint64_t i = im->nr_entries + k;
+		struct dmr_entry_csum_input in;
+		struct dmr_entry e;
+		size_t data = (size_t)(im->geo.pool_start + i * bs) * 512;
+
+		/* 1. the data block in the pool */
+		memset(im->buf + data, (int)(0xa0 + (logical[k] & 0xf)), im->block_size);
+		/* 2. the table entry */
+		memcpy(in.uuid, im->sb.uuid, 16);
+		in.index = htole64(i);
+		in.logical = htole64(logical[k]);
+		in.seq = htole32((uint32_t)seq);
+		e.logical = htole64(logical[k]);
+		e.seq = htole32((uint32_t)seq);
+		e.csum = htole32(dmr_crc32c(0xffffffffU, &in, sizeof(in)));
+		memcpy(im->buf + mi_entry_offset(i), &e, sizeof(e));
+	}
+	/* 3. the superblock, into slot seq % 2 */
+	im->nr_entries += n;
+	im->seq = seq;
+	im->now += 60;
+	im->sb.seq = htole64(seq);
+	im->sb.nr_entries = htole64(im->nr_entries);
+	im->sb.commit_time = htole64(im->now);
+	mi_write_sb(im, (int)(seq % 2), &im->sb);
+}
+
+int mi_fd(const struct meta_image *im, size_t size)
+{
+	FILE *f = tmpfile();
+	int fd;
+
+	if (!f)
+		return -1;
+	fd = dup(fileno(f));
+	fclose(f);
+	if (fd < 0)
+		return -1;
+	if (!size || size > im->size)
+		size = im->size;
+	if (pwrite(fd, im->buf, size, 0) != (ssize_t)size) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int mi_save(const struct meta_image *im, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, im->buf, im->size) == (ssize_t)im->size;
+	return close(fd) == 0 && ok ? 0 : -1;
+}
+
+void mi_free(struct meta_image *im)
+{
+	free(im->buf);
+	im->buf = NULL;
+}
