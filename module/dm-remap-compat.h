@@ -68,11 +68,11 @@ static inline void dm_remap_limits_io_opt(struct queue_limits *limits,
  * dm_table_get_mode() use whichever the kernel has.
  */
 #ifdef DM_REMAP_HAVE_BLK_MODE_T
-typedef blk_mode_t dm_remap_mode_t;
+#define dm_remap_mode_t		blk_mode_t
 #define DM_REMAP_OPEN_READ	BLK_OPEN_READ
 #define DM_REMAP_OPEN_WRITE	BLK_OPEN_WRITE
 #else
-typedef fmode_t dm_remap_mode_t;
+#define dm_remap_mode_t		fmode_t
 #define DM_REMAP_OPEN_READ	FMODE_READ
 #define DM_REMAP_OPEN_WRITE	FMODE_WRITE
 #endif

@@ -43,6 +43,8 @@
 #define DMR_MAX_POOL_BLOCKS	(1ULL << 22)
 #define DMR_MAIN_ID_LEN		40
 #define DMR_CSUM_SEED		0xffffffffU
+/* The logical block of an entry whose spare block failed when written. */
+#define DMR_LOGICAL_RETIRED	0xffffffffffffffffULL
 
 /* Superblock flags */
 #define DMR_SB_READ_ONLY	(1U << 0)	/* reserved: latched read-only */

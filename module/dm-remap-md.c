@@ -310,12 +310,12 @@ int remap_md_load(struct remap_c *rc)
 		logical = le64_to_cpu(e->logical);
 		if (le32_to_cpu(e->csum) != entry_csum(md->uuid, i, logical,
 						       le32_to_cpu(e->seq)) ||
-		    (logical != REMAP_RETIRED && logical >= max_logical)) {
+		    (logical != DMR_LOGICAL_RETIRED && logical >= max_logical)) {
 			DMERR("%s: remap table entry %llu is corrupt",
 			      dm_table_device_name(rc->ti->table), i);
 			return -EIO;
 		}
-		if (logical == REMAP_RETIRED)
+		if (logical == DMR_LOGICAL_RETIRED)
 			continue;
 		old = xa_store(&rc->remaps, logical, xa_mk_value(i), GFP_KERNEL);
 		if (xa_is_err(old))

@@ -264,7 +264,7 @@ static int stage_block(struct remap_c *rc, u64 block, u32 reason,
 			return 0;
 		}
 		/* This spare block is bad: retire it and try the next one. */
-		md->staged[index - md->nr_entries] = REMAP_RETIRED;
+		md->staged[index - md->nr_entries] = DMR_LOGICAL_RETIRED;
 		trace_dm_remap_io_error(rc->devt, remap_spare_sector(rc, index),
 					rc->block_sectors, DM_REMAP_OP_WRITE, r,
 					DM_REMAP_TARGET_SPARE);

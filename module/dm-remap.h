@@ -31,8 +31,6 @@
 #define REMAP_MAX_BATCH			DMR_ENTRIES_PER_BLOCK
 /* Buckets of the write-drain protocol (see dm-remap-worker.c). */
 #define REMAP_NR_BUCKETS		256
-/* A table entry that maps nothing: its spare block failed when written. */
-#define REMAP_RETIRED			U64_MAX
 
 /* What the table line asked for. */
 struct remap_args {

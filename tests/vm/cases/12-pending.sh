@@ -1,0 +1,53 @@
+#!/bin/sh
+# A read that fails twice reports the error (never made-up data) and marks
+# the block pending; the next write remaps it.
+. /run/vmrun-lib/common.sh
+
+nullb_create main 64 || bail "null_blk main"
+nullb_create spare 16 || bail "null_blk spare"
+LEN=$(sectors_of /dev/main)
+echo "0 $LEN remap /dev/main /dev/spare" | dmsetup create r0 || bail "create r0"
+make_ref "$SCRATCH/exp" 1024
+write_at /dev/mapper/r0 "$SCRATCH/exp" 0 || bail "initial write"
+
+nullb_badblocks main "+800-807"	# block 100, KiB 400-403
+check_fails "reading a bad block fails" read_at /dev/mapper/r0 "$SCRATCH/x" 400 4
+check_eq "pending=1" 1 "$(status_key r0 pending)"
+check_eq "read_errors=1 (the retry is not counted twice)" 1 "$(status_key r0 read_errors)"
+check_fails "it still fails: no data is made up" read_at /dev/mapper/r0 "$SCRATCH/x" 400 4
+check_eq "still pending=1" 1 "$(status_key r0 pending)"
+"$DD" if="$SCRATCH/exp" of="$SCRATCH/head" bs=1K count=400 2>/dev/null
+check "the blocks before it still read" same_data /dev/mapper/r0 "$SCRATCH/head" 0
+
+make_ref "$SCRATCH/a" 4
+check "a write to the pending block succeeds" write_at /dev/mapper/r0 "$SCRATCH/a" 400
+put_block "$SCRATCH/exp" 400 "$SCRATCH/a"
+check_eq "pending=0" 0 "$(status_key r0 pending)"
+check_eq "remapped=1" 1 "$(status_key r0 remapped)"
+check "the whole range reads back" same_data /dev/mapper/r0 "$SCRATCH/exp" 0
+
+# A partial write to a pending block: the unreadable rest is zero-filled
+# and counted as lost.
+nullb_badblocks main "+1600-1607"	# block 200, KiB 800-803
+check_fails "read block 200 fails" read_at /dev/mapper/r0 "$SCRATCH/x" 800 4
+make_ref "$SCRATCH/b" 1
+check "a 1 KiB write to the pending block succeeds" write_at /dev/mapper/r0 "$SCRATCH/b" 801
+zero_ref "$SCRATCH/z" 4
+put_block "$SCRATCH/exp" 800 "$SCRATCH/z"
+put_block "$SCRATCH/exp" 801 "$SCRATCH/b"
+check_eq "6 sectors lost" 6 "$(status_key r0 lost_sectors)"
+check "block 200: zeroes around the new data" same_data /dev/mapper/r0 "$SCRATCH/exp" 0
+
+# no_auto_remap: pending blocks wait for a manual remap.
+echo "0 $LEN remap /dev/main /dev/spare 1 no_auto_remap" | dmsetup reload r0 && dmsetup resume r0
+nullb_badblocks main "+2400-2407"	# block 300, KiB 1200
+check_fails "read block 300 fails" read_at /dev/mapper/r0 "$SCRATCH/x" 1200 4
+make_ref "$SCRATCH/c" 4
+check_fails "with no_auto_remap the write to it fails" write_at /dev/mapper/r0 "$SCRATCH/c" 1200
+check_eq "block 300 is still pending" 1 "$(status_key r0 pending)"
+check "remap it by message" dmsetup message r0 0 remap 2400
+check_eq "pending=0 after the manual remap" 0 "$(status_key r0 pending)"
+check "now the write succeeds" write_at /dev/mapper/r0 "$SCRATCH/c" 1200
+check "and reads back" same_data /dev/mapper/r0 "$SCRATCH/c" 1200
+check "remove" dmsetup remove r0
+finish

@@ -1,0 +1,36 @@
+#!/bin/sh
+# The scrub finds unreadable blocks and marks them pending; writes heal them.
+. /run/vmrun-lib/common.sh
+
+nullb_create main 64 || bail "null_blk main"
+nullb_create spare 16 || bail "null_blk spare"
+LEN=$(sectors_of /dev/main)
+echo "0 $LEN remap /dev/main /dev/spare" | dmsetup create r0 || bail "create r0"
+nullb_badblocks main "+8000-8000"	# block 1000
+nullb_badblocks main "+40000-40007"	# block 5000
+nullb_badblocks main "+120000-120003"	# block 15000
+check_eq "scrub is idle" idle "$(status_key r0 scrub)"
+check "scrub start" dmsetup message r0 0 scrub start
+check "the scrub finishes" wait_for sh -c "dmsetup status r0 | grep -q scrub=done"
+check_eq "3 blocks pending" 3 "$(status_key r0 pending)"
+check_eq "scrub_found=3" 3 "$(stats_key r0 scrub_found)"
+make_ref "$SCRATCH/a" 4
+check "write to a found block" write_at /dev/mapper/r0 "$SCRATCH/a" 20000
+check "it reads back" same_data /dev/mapper/r0 "$SCRATCH/a" 20000
+check_eq "2 still pending" 2 "$(status_key r0 pending)"
+check "scrub stop when done is fine" dmsetup message r0 0 scrub stop
+dmsetup remove r0
+
+# scrub_rate starts a throttled pass by itself; stop halts it.
+echo "0 $LEN remap /dev/main /dev/spare 2 scrub_rate 512" | dmsetup create r1 || bail "create r1"
+check_eq "a scrub_rate starts a pass" running "$(status_key r1 scrub)"
+sleep 1
+POS=$(stats_key r1 scrub_pos)
+check "it progresses at about 512 KiB/s (pos $POS blocks after 1 s)" test "$POS" -gt 20 -a "$POS" -lt 400
+check "scrub stop" dmsetup message r1 0 scrub stop
+check_eq "scrub is idle after stop" idle "$(status_key r1 scrub)"
+P1=$(stats_key r1 scrub_pos)
+sleep 0.5
+check_eq "it stays stopped" "$P1" "$(stats_key r1 scrub_pos)"
+check "remove" dmsetup remove r1
+finish

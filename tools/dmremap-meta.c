@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmremap-meta - read dm-remap's on-disk metadata offline.
+ *
+ *   dmremap-meta dump [-j] SPARE
+ *   dmremap-meta check [-j] [-q] SPARE
+ *
+ * Plain user space: no module, no BPF, no root when SPARE is readable.
+ */
+#define _GNU_SOURCE
+#include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "dmr_meta.h"
+#include "dmr_meta_print.h"
+#include "version.h"
+
+#define PROG "dmremap-meta"
+
+const char *argp_program_version = PROG " " DMREMAP_VERSION;
+
+/* exit codes */
+#define EXIT_CONSISTENT		0
+#define EXIT_INCONSISTENT	1	/* check: problems, or not dm-remap metadata */
+#define EXIT_USAGE		2	/* usage, open or I/O error */
+#define EXIT_UNFORMATTED	3	/* check: no metadata at all (all-zero probe blocks) */
+
+static struct env {
+	bool json;
+	bool quiet;
+	const char *path;
+} env;
+
+/*
+ * Open for reading.  A block device is read with O_DIRECT when it allows
+ * it, so that metadata the kernel wrote with bios is not hidden by stale
+ * page cache; otherwise the cache is dropped for the metadata area.
+ */
+static int open_spare(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISBLK(st.st_mode)) {
+		int dfd = open(path, O_RDONLY | O_CLOEXEC | O_DIRECT);
+
+		if (dfd >= 0) {
+			close(fd);
+			return dfd;
+		}
+		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	}
+	return fd;
+}
+
+static int load(struct dmr_meta *m)
+{
+	char err[256];
+	int fd, ret;
+
+	fd = open_spare(env.path);
+	if (fd < 0) {
+		fprintf(stderr, PROG ": %s: %s\n", env.path, strerror(errno));
+		return -1;
+	}
+	ret = dmr_meta_read(fd, m, err, sizeof(err));
+	close(fd);
+	if (ret) {
+		fprintf(stderr, PROG ": %s: %s\n", env.path, err);
+		dmr_meta_free(m);
+		return -1;
+	}
+	return 0;
+}
+
+static int flush_stdout(void)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, PROG ": writing output: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static error_t sub_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'j':
+		env.json = true;
+		break;
+	case 'q':
+		env.quiet = true;
+		break;
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		break;
+	case ARGP_KEY_ARG:
+		if (env.path)
+			argp_error(state, "one SPARE only (got '%s' and '%s')", env.path, arg);
+		env.path = arg;
+		break;
+	case ARGP_KEY_END:
+		if (!env.path)
+			argp_error(state, "missing SPARE (the spare device or an image of it)");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ dump */
+
+static const struct argp_option dump_opts[] = {
+	{ "json", 'j', NULL, 0, "JSON lines: one object per record (see below)", 0 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "show this help", 0 },
+	{ 0 },
+};
+
+static const char dump_doc[] =
+"Print the dm-remap metadata of SPARE (the spare device, or an image file of\n"
+"it): both superblock slots (valid or why not, which is current), the\n"
+"superblock, the main device it is bound to, the geometry, the remap table\n"
+"(index, logical block, spare sector, state) and the mapping in effect, then\n"
+"the findings of 'check'.  Reads only; the module is not needed.\n"
+"\v"
+"With -j, JSON lines: one object per line, each with \"record\": \"device\",\n"
+"then \"slot\" (two), \"superblock\" and one \"entry\" per table entry (when\n"
+"formatted), one \"problem\" per finding, and a final \"summary\".\n"
+"\n"
+"Exit status: 0 printed (whatever the metadata's state), 2 usage or I/O error.\n"
+"\n"
+"Examples:\n"
+"  dmremap-meta dump /dev/sdb1                 # the spare of a remap device\n"
+"  dmremap-meta dump spare.img                 # an image copied with dd\n"
+"  dmremap-meta dump -j /dev/sdb1 | jq 'select(.record==\"entry\")'\n";
+
+static int cmd_dump(int argc, char **argv)
+{
+	static const struct argp argp = {
+		.options = dump_opts,
+		.parser = sub_parse,
+		.args_doc = "SPARE",
+		.doc = dump_doc,
+	};
+	struct dmr_meta m;
+
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
+		return EXIT_USAGE;
+	if (load(&m))
+		return EXIT_USAGE;
+	if (env.json)
+		dmr_meta_print_dump_json(stdout, &m, env.path);
+	else
+		dmr_meta_print_dump(stdout, &m, env.path);
+	dmr_meta_free(&m);
+	return flush_stdout() ? EXIT_USAGE : EXIT_CONSISTENT;
+}
+
+/* ----------------------------------------------------------------- check */
+
+static const struct argp_option check_opts[] = {
+	{ "json", 'j', NULL, 0, "JSON lines: one \"problem\" object per finding, then a \"summary\"", 0 },
+	{ "quiet", 'q', NULL, 0, "print nothing, only set the exit status", 0 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "show this help", 0 },
+	{ 0 },
+};
+
+static const char check_doc[] =
+"Check the dm-remap metadata of SPARE (the spare device, or an image of it)\n"
+"the way the module reads it: superblock slots (checksum, magic, version, seq\n"
+"order), geometry against the spare size and block size, pool within the\n"
+"device, every table entry below nr_entries (checksum, logical block within\n"
+"the main device, seq).  Prints one line per finding (\"error\", \"warning\"\n"
+"or \"info\"; entries superseded by a later one for the same logical block are\n"
+"info, not errors), then a summary line.  Reads only; the module is not\n"
+"needed.\n"
+"\v"
+"Exit status: 0 consistent, 1 inconsistent or not dm-remap metadata, 2 usage\n"
+"or I/O error, 3 unformatted (the first 3 metadata blocks are all zero: no\n"
+"metadata; the module formats such a spare when it is first used).\n"
+"\n"
+"Examples:\n"
+"  dmremap-meta check /dev/sdb1\n"
+"  dmremap-meta check -q spare.img || echo \"spare metadata needs attention\"\n"
+"  dmremap-meta check -j /dev/sdb1 | jq 'select(.severity==\"error\")'\n";
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct argp argp = {
+		.options = check_opts,
+		.parser = sub_parse,
+		.args_doc = "SPARE",
+		.doc = check_doc,
+	};
+	struct dmr_meta m;
+	int ret;
+
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
+		return EXIT_USAGE;
+	if (load(&m))
+		return EXIT_USAGE;
+	if (env.json && !env.quiet)
+		dmr_meta_print_check_json(stdout, &m, env.path);
+	else if (!env.quiet)
+		dmr_meta_print_check(stdout, &m, env.path);
+	if (m.state == DMR_META_UNFORMATTED)
+		ret = EXIT_UNFORMATTED;
+	else
+		ret = dmr_meta_consistent(&m) ? EXIT_CONSISTENT : EXIT_INCONSISTENT;
+	dmr_meta_free(&m);
+	return flush_stdout() ? EXIT_USAGE : ret;
+}
+
+/* ------------------------------------------------------------------ main */
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "dump", cmd_dump },
+	{ "check", cmd_check },
+};
+
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static int cmd_index;
+
+static const struct argp_option main_opts[] = {
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "show this help", 0 },
+	{ 0 },
+};
+
+static const char main_doc[] =
+"Read dm-remap's on-disk metadata (superblocks and remap table at the start of\n"
+"the spare device) offline: no module, no root when SPARE is readable.  SPARE\n"
+"is the spare block device or an image file of it.\n"
+"\v"
+"Commands:\n"
+"  dump [-j] SPARE        print superblocks, geometry, main device binding,\n"
+"                         remap table and mapping in effect\n"
+"  check [-j] [-q] SPARE  validate everything; one line per problem\n"
+"\n"
+"Exit status of check: 0 consistent, 1 inconsistent or not dm-remap metadata,\n"
+"3 unformatted; of dump: 0 printed; of both: 2 usage, open or I/O error.\n"
+"\n"
+"Examples:\n"
+"  dmremap-meta dump /dev/sdb1         # what the module would read\n"
+"  dmremap-meta dump -j spare.img      # JSON lines of an image\n"
+"  dmremap-meta check /dev/sdb1        # exit 0 only when consistent\n"
+"  dmremap-meta check -h               # options of a command\n";
+
+static error_t main_parse(int key, char *arg, struct argp_state *state)
+{
+	(void)arg;
+	switch (key) {
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		break;
+	case ARGP_KEY_ARG:
+		cmd_index = state->next - 1;
+		state->next = state->argc;
+		break;
+	case ARGP_KEY_NO_ARGS:
+		argp_error(state, "missing COMMAND (dump or check)");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = {
+		.options = main_opts,
+		.parser = main_parse,
+		.args_doc = "COMMAND [OPTIONS] SPARE",
+		.doc = main_doc,
+	};
+	char name[64];
+
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
+		return EXIT_USAGE;
+	for (size_t i = 0; i < NR_COMMANDS; i++) {
+		if (strcmp(argv[cmd_index], commands[i].name))
+			continue;
+		snprintf(name, sizeof(name), PROG " %s", commands[i].name);
+		argv[cmd_index] = name;
+		return commands[i].run(argc - cmd_index, argv + cmd_index);
+	}
+	fprintf(stderr, PROG ": unknown command '%s' (known: dump, check); see '" PROG " -h'\n",
+		argv[cmd_index]);
+	return EXIT_USAGE;
+}

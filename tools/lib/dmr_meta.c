@@ -1,0 +1,776 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmr_meta.c - read dm-remap metadata from a spare device or image and
+ * check it against the rules the kernel module follows.
+ */
+#define _GNU_SOURCE
+#include <endian.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <linux/fs.h>
+
+#include "crc32c.h"
+#include "dmr_meta.h"
+
+_Static_assert(sizeof(struct dmr_superblock) == 160, "superblock layout");
+_Static_assert(sizeof(struct dmr_entry) == DMR_ENTRY_SIZE, "entry layout");
+_Static_assert(sizeof(struct dmr_entry_csum_input) == 36, "entry csum input layout");
+
+/* at most this many problems of one kind about single entries are listed */
+#define MAX_LISTED_PER_KIND 20
+
+/* ------------------------------------------------------------- helpers */
+
+const char *dmr_meta_state_name(enum dmr_meta_state s)
+{
+	switch (s) {
+	case DMR_META_FORMATTED: return "formatted";
+	case DMR_META_UNFORMATTED: return "unformatted";
+	case DMR_META_FOREIGN: return "not dm-remap metadata";
+	}
+	return "?";
+}
+
+const char *dmr_slot_status_name(enum dmr_slot_status s)
+{
+	switch (s) {
+	case DMR_SLOT_VALID: return "valid";
+	case DMR_SLOT_ZERO: return "all zeroes";
+	case DMR_SLOT_BEYOND_END: return "beyond the end of the device";
+	case DMR_SLOT_BAD_CSUM: return "bad checksum";
+	case DMR_SLOT_BAD_MAGIC: return "no dm-remap magic";
+	case DMR_SLOT_BAD_VERSION: return "unsupported version";
+	}
+	return "?";
+}
+
+const char *dmr_severity_name(enum dmr_severity s)
+{
+	switch (s) {
+	case DMR_SEV_INFO: return "info";
+	case DMR_SEV_WARNING: return "warning";
+	case DMR_SEV_ERROR: return "error";
+	}
+	return "?";
+}
+
+char *dmr_uuid_str(const uint8_t u[16], char out[37])
+{
+	snprintf(out, 37,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
+		 u[12], u[13], u[14], u[15]);
+	return out;
+}
+
+char *dmr_main_id_str(const uint8_t id[DMR_MAIN_ID_LEN], char *out, size_t outlen)
+{
+	size_t len = 0, i;
+	bool printable = true;
+
+	while (len < DMR_MAIN_ID_LEN && id[len])
+		len++;
+	for (i = 0; i < len; i++)
+		if (id[i] < 0x20 || id[i] > 0x7e)
+			printable = false;
+	for (i = len; i < DMR_MAIN_ID_LEN; i++)
+		if (id[i])
+			printable = false;
+	if (printable) {
+		snprintf(out, outlen, "%.*s", (int)len, (const char *)id);
+		return out;
+	}
+	if (outlen)
+		out[0] = '\0';
+	if (outlen > 4) {
+		size_t pos = (size_t)snprintf(out, outlen, "hex:");
+
+		for (i = 0; i < DMR_MAIN_ID_LEN && pos + 2 < outlen; i++)
+			pos += (size_t)snprintf(out + pos, outlen - pos, "%02x", id[i]);
+	}
+	return out;
+}
+
+static bool is_zero(const void *p, size_t len)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < len; i++)
+		if (c[i])
+			return false;
+	return true;
+}
+
+static bool is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+void dmr_sb_decode(const void *block, struct dmr_sb *s)
+{
+	const struct dmr_superblock *d = block;
+
+	s->csum = le32toh(d->csum);
+	s->flags = le32toh(d->flags);
+	s->magic = le64toh(d->magic);
+	s->version = le32toh(d->version);
+	s->block_size = le32toh(d->block_size);
+	s->seq = le64toh(d->seq);
+	memcpy(s->uuid, d->uuid, sizeof(s->uuid));
+	s->main_sectors = le64toh(d->main_sectors);
+	s->main_logical_block_size = le32toh(d->main_logical_block_size);
+	s->main_physical_block_size = le32toh(d->main_physical_block_size);
+	memcpy(s->main_id, d->main_id, sizeof(s->main_id));
+	s->spare_sectors = le64toh(d->spare_sectors);
+	s->table_blocks = le64toh(d->table_blocks);
+	s->pool_start = le64toh(d->pool_start);
+	s->pool_blocks = le64toh(d->pool_blocks);
+	s->nr_entries = le64toh(d->nr_entries);
+	s->format_time = le64toh(d->format_time);
+	s->commit_time = le64toh(d->commit_time);
+}
+
+uint32_t dmr_sb_csum(const void *block)
+{
+	static const uint8_t zero[sizeof(((struct dmr_superblock *)0)->csum)];
+	const uint8_t *b = block;
+	uint32_t crc;
+
+	crc = dmr_crc32c(DMR_CSUM_SEED, zero, sizeof(zero));
+	return dmr_crc32c(crc, b + sizeof(zero), DMR_MD_BLOCK_SIZE - sizeof(zero));
+}
+
+uint32_t dmr_entry_csum(const uint8_t uuid[16], uint64_t index, uint64_t logical, uint32_t seq)
+{
+	struct dmr_entry_csum_input in;
+
+	memcpy(in.uuid, uuid, sizeof(in.uuid));
+	in.index = htole64(index);
+	in.logical = htole64(logical);
+	in.seq = htole32(seq);
+	return dmr_crc32c(DMR_CSUM_SEED, &in, sizeof(in));
+}
+
+/* ------------------------------------------------------------ problems */
+
+static int add_problem(struct dmr_meta *m, enum dmr_severity sev, const char *code,
+		       int64_t index, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static int add_problem(struct dmr_meta *m, enum dmr_severity sev, const char *code,
+		       int64_t index, const char *fmt, ...)
+{
+	struct dmr_problem *p;
+	va_list ap;
+
+	if (m->nr_problems == m->cap_problems) {
+		size_t cap = m->cap_problems ? 2 * m->cap_problems : 16;
+
+		p = realloc(m->problems, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		m->problems = p;
+		m->cap_problems = cap;
+	}
+	p = &m->problems[m->nr_problems++];
+	p->severity = sev;
+	p->code = code;
+	p->index = index;
+	va_start(ap, fmt);
+	vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
+	va_end(ap);
+	switch (sev) {
+	case DMR_SEV_ERROR:
+		m->nr_errors++;
+		break;
+	case DMR_SEV_WARNING:
+		m->nr_warnings++;
+		break;
+	case DMR_SEV_INFO:
+		m->nr_infos++;
+		break;
+	}
+	return 0;
+}
+
+/* a per-entry problem kind: the first few are listed, the rest counted */
+struct kind {
+	enum dmr_severity sev;
+	const char *code;
+	const char *what;		/* for the "N more" line */
+	uint64_t count;
+};
+
+#define ADD(...) do { if (add_problem(__VA_ARGS__)) return -ENOMEM; } while (0)
+
+/* ------------------------------------------------------------------ I/O */
+
+static const char *fmt_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static const char *fmt_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (errlen)
+		vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/*
+ * Read metadata block nr into buf (DMR_MD_BLOCK_SIZE bytes, aligned for
+ * O_DIRECT).  Returns the bytes read, less than a block at the end of the
+ * device (the rest zero-filled), or -errno.
+ */
+static ssize_t read_block(int fd, uint64_t nr, void *buf)
+{
+	off_t off = (off_t)(nr * DMR_MD_BLOCK_SIZE);
+	size_t got = 0;
+
+	while (got < DMR_MD_BLOCK_SIZE) {
+		ssize_t n = pread(fd, (char *)buf + got, DMR_MD_BLOCK_SIZE - got,
+				  off + (off_t)got);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			/* O_DIRECT: an unaligned retry after a short read at the end */
+			if (got && errno == EINVAL)
+				break;
+			return -errno;
+		}
+		if (!n)
+			break;
+		got += (size_t)n;
+	}
+	memset((char *)buf + got, 0, DMR_MD_BLOCK_SIZE - got);
+	return (ssize_t)got;
+}
+
+static int device_size(int fd, struct dmr_meta *m, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0) {
+		fmt_err(err, errlen, "stat: %s", strerror(errno));
+		return -errno;
+	}
+	if (S_ISBLK(st.st_mode)) {
+		uint64_t bytes;
+
+		if (ioctl(fd, BLKGETSIZE64, &bytes) < 0) {
+			fmt_err(err, errlen, "BLKGETSIZE64: %s", strerror(errno));
+			return -errno;
+		}
+		m->dev_bytes = bytes;
+		m->is_blockdev = true;
+	} else if (S_ISREG(st.st_mode)) {
+		m->dev_bytes = (uint64_t)st.st_size;
+	} else if (S_ISDIR(st.st_mode)) {
+		fmt_err(err, errlen, "is a directory, not a spare device or image");
+		return -EISDIR;
+	} else {
+		fmt_err(err, errlen, "not a block device or regular file");
+		return -EINVAL;
+	}
+	m->dev_sectors = m->dev_bytes / 512;
+	return 0;
+}
+
+/* ------------------------------------------------------------ the slots */
+
+static void read_slot(struct dmr_slot *s, const void *block, ssize_t got)
+{
+	memset(s, 0, sizeof(*s));
+	if (got < DMR_MD_BLOCK_SIZE) {
+		s->status = DMR_SLOT_BEYOND_END;
+		return;
+	}
+	dmr_sb_decode(block, &s->sb);
+	s->csum_computed = dmr_sb_csum(block);
+	s->magic_ok = s->sb.magic == DMR_MAGIC;
+	s->tail_nonzero = !is_zero((const char *)block + sizeof(struct dmr_superblock),
+				   DMR_MD_BLOCK_SIZE - sizeof(struct dmr_superblock));
+	if (is_zero(block, DMR_MD_BLOCK_SIZE))
+		s->status = DMR_SLOT_ZERO;
+	else if (!s->magic_ok)
+		s->status = DMR_SLOT_BAD_MAGIC;
+	else if (s->sb.version != DMR_VERSION)
+		s->status = DMR_SLOT_BAD_VERSION;
+	else if (s->csum_computed != s->sb.csum)
+		s->status = DMR_SLOT_BAD_CSUM;
+	else
+		s->status = DMR_SLOT_VALID;
+}
+
+static char slot_name(int i)
+{
+	return (char)('A' + i);
+}
+
+static void slot_why(const struct dmr_slot *s, char *buf, size_t len)
+{
+	switch (s->status) {
+	case DMR_SLOT_BAD_CSUM:
+		snprintf(buf, len, "bad checksum: stored 0x%08" PRIx32 ", computed 0x%08" PRIx32,
+			 s->sb.csum, s->csum_computed);
+		break;
+	case DMR_SLOT_BAD_VERSION:
+		snprintf(buf, len, "unsupported version %" PRIu32 " (this tool reads %d)",
+			 s->sb.version, DMR_VERSION);
+		break;
+	default:
+		snprintf(buf, len, "%s", dmr_slot_status_name(s->status));
+		break;
+	}
+}
+
+/* the other slot against the current one */
+static int check_other_slot(struct dmr_meta *m)
+{
+	int cur = m->current, oth = !cur;
+	const struct dmr_slot *o = &m->slot[oth];
+	const struct dmr_sb *c = &m->sb, *s = &o->sb;
+	char why[128];
+
+	if (o->status != DMR_SLOT_VALID) {
+		slot_why(o, why, sizeof(why));
+		if (o->status == DMR_SLOT_ZERO && c->seq > 1)
+			ADD(m, DMR_SEV_WARNING, "slot_zero", -1,
+			    "superblock slot %c is all zeroes although seq %" PRIu64
+			    " means it was written before", slot_name(oth), c->seq);
+		else if (o->status != DMR_SLOT_ZERO)
+			ADD(m, DMR_SEV_INFO, "slot_invalid", -1,
+			    "superblock slot %c is not valid (%s); slot %c (seq %" PRIu64
+			    ") is used: a torn or failed commit leaves this", slot_name(oth), why,
+			    slot_name(cur), c->seq);
+		return 0;
+	}
+	if (memcmp(s->uuid, c->uuid, sizeof(c->uuid))) {
+		char a[37], b[37];
+
+		ADD(m, DMR_SEV_ERROR, "slot_uuid_mismatch", -1,
+		    "superblock slots belong to different formats: slot %c uuid %s, slot %c uuid %s",
+		    slot_name(cur), dmr_uuid_str(c->uuid, a), slot_name(oth),
+		    dmr_uuid_str(s->uuid, b));
+		return 0;
+	}
+	if (s->seq == c->seq) {
+		ADD(m, DMR_SEV_ERROR, "slot_same_seq", -1,
+		    "both superblock slots are valid with the same seq %" PRIu64
+		    ": commits must alternate slots with growing seq", c->seq);
+	} else if (c->seq - s->seq != 1) {
+		ADD(m, DMR_SEV_WARNING, "slot_seq_gap", -1,
+		    "superblock slot %c has seq %" PRIu64 ", slot %c seq %" PRIu64
+		    ": expected consecutive commits", slot_name(cur), c->seq, slot_name(oth),
+		    s->seq);
+	}
+#define SAME(f) (s->f == c->f)
+	if (!SAME(block_size) || !SAME(main_sectors) || !SAME(main_logical_block_size) ||
+	    !SAME(main_physical_block_size) || memcmp(s->main_id, c->main_id, DMR_MAIN_ID_LEN) ||
+	    !SAME(spare_sectors) || !SAME(table_blocks) || !SAME(pool_start) ||
+	    !SAME(pool_blocks) || !SAME(format_time))
+		ADD(m, DMR_SEV_ERROR, "slot_mismatch", -1,
+		    "superblock slots %c and %c disagree on fields fixed at format time "
+		    "(block size, main device, geometry or format time)", slot_name(cur),
+		    slot_name(oth));
+#undef SAME
+	if (s->nr_entries > c->nr_entries)
+		ADD(m, DMR_SEV_ERROR, "slot_entries_shrank", -1,
+		    "older superblock slot %c has more entries (%" PRIu64 ") than the current "
+		    "slot %c (%" PRIu64 "): the table is append-only", slot_name(oth),
+		    s->nr_entries, slot_name(cur), c->nr_entries);
+	return 0;
+}
+
+static int check_slots(struct dmr_meta *m)
+{
+	for (int i = 0; i < DMR_SB_SLOTS; i++) {
+		const struct dmr_slot *s = &m->slot[i];
+
+		if (s->status != DMR_SLOT_VALID)
+			continue;
+		if (s->sb.seq % DMR_SB_SLOTS != (uint64_t)i)
+			ADD(m, DMR_SEV_ERROR, "slot_parity", -1,
+			    "superblock slot %c holds seq %" PRIu64 ", but commit seq s is written "
+			    "to slot s %% 2 (%c)", slot_name(i), s->sb.seq,
+			    slot_name((int)(s->sb.seq % DMR_SB_SLOTS)));
+		if (s->tail_nonzero)
+			ADD(m, DMR_SEV_WARNING, "slot_tail", -1,
+			    "superblock slot %c: bytes after the superblock (offset %zu..4095) are "
+			    "not zero", slot_name(i), sizeof(struct dmr_superblock));
+	}
+	return check_other_slot(m);
+}
+
+/* ----------------------------------------------------- the superblock */
+
+/* *usable: the geometry is sound enough to read the table by. */
+static int check_superblock(struct dmr_meta *m, int *usable)
+{
+	const struct dmr_sb *sb = &m->sb;
+	uint64_t pool_end, bs;
+	int ret;
+
+	*usable = 0;
+	if (sb->seq == 0)
+		ADD(m, DMR_SEV_ERROR, "seq_zero", -1, "seq is 0: formatting writes seq 1");
+	if (sb->flags & DMR_SB_READ_ONLY)
+		ADD(m, DMR_SEV_WARNING, "flag_read_only", -1,
+		    "flag READ_ONLY is set: the device was latched read-only");
+	if (sb->flags & ~(uint32_t)DMR_SB_READ_ONLY)
+		ADD(m, DMR_SEV_WARNING, "flags_unknown", -1, "unknown flags 0x%08" PRIx32,
+		    sb->flags & ~(uint32_t)DMR_SB_READ_ONLY);
+
+	/* the main device binding */
+	if (!is_pow2(sb->main_logical_block_size) || sb->main_logical_block_size < 512)
+		ADD(m, DMR_SEV_WARNING, "main_lbs", -1,
+		    "main logical block size %" PRIu32 " is not a power of two >= 512",
+		    sb->main_logical_block_size);
+	if (!is_pow2(sb->main_physical_block_size) ||
+	    sb->main_physical_block_size < sb->main_logical_block_size)
+		ADD(m, DMR_SEV_WARNING, "main_pbs", -1,
+		    "main physical block size %" PRIu32 " is not a power of two >= the logical "
+		    "block size", sb->main_physical_block_size);
+
+	bs = sb->block_size;
+	if (!is_pow2(bs) || bs < 512 || bs > 65536) {
+		ADD(m, DMR_SEV_ERROR, "block_size", -1,
+		    "block_size %" PRIu64 " is not a power of two in 512..65536", bs);
+		return 0;
+	}
+	m->block_sectors = bs / 512;
+	m->main_blocks = sb->main_sectors / m->block_sectors;
+	if (sb->main_logical_block_size > bs)
+		ADD(m, DMR_SEV_WARNING, "main_lbs", -1,
+		    "main logical block size %" PRIu32 " is larger than block_size %" PRIu64,
+		    sb->main_logical_block_size, bs);
+	if (!m->main_blocks)
+		ADD(m, DMR_SEV_ERROR, "main_sectors", -1,
+		    "main_sectors %" PRIu64 " is less than one block of %" PRIu64 " bytes",
+		    sb->main_sectors, bs);
+
+	/* geometry */
+	ret = dmr_compute_geometry(sb->spare_sectors, sb->block_size, &m->geometry);
+	if (ret) {
+		ADD(m, DMR_SEV_ERROR, "geometry", -1,
+		    "spare_sectors %" PRIu64 " is too small for any pool of %" PRIu64
+		    "-byte blocks", sb->spare_sectors, bs);
+		return 0;
+	}
+	m->geometry_ok = sb->table_blocks == m->geometry.table_blocks &&
+			 sb->pool_start == m->geometry.pool_start &&
+			 sb->pool_blocks == m->geometry.pool_blocks;
+	if (!m->geometry_ok) {
+		ADD(m, DMR_SEV_ERROR, "geometry", -1,
+		    "geometry is not the one of spare_sectors %" PRIu64 " and block_size %" PRIu64
+		    ": table_blocks/pool_start/pool_blocks are %" PRIu64 "/%" PRIu64 "/%" PRIu64
+		    ", expected %" PRIu64 "/%" PRIu64 "/%" PRIu64, sb->spare_sectors, bs,
+		    sb->table_blocks, sb->pool_start, sb->pool_blocks, (uint64_t)m->geometry.table_blocks,
+		    (uint64_t)m->geometry.pool_start, (uint64_t)m->geometry.pool_blocks);
+		return 0;
+	}
+
+	/* the device against the geometry */
+	pool_end = sb->pool_start + sb->pool_blocks * m->block_sectors;
+	if (m->dev_sectors < pool_end)
+		ADD(m, DMR_SEV_ERROR, "pool_beyond_end", -1,
+		    "the pool ends at sector %" PRIu64 " but the device has only %" PRIu64
+		    " sectors (truncated image or shrunk device?)", pool_end, m->dev_sectors);
+	else if (m->dev_sectors < sb->spare_sectors)
+		ADD(m, DMR_SEV_WARNING, "spare_shrunk", -1,
+		    "the device has %" PRIu64 " sectors, %" PRIu64 " at format time (the pool "
+		    "still fits)", m->dev_sectors, sb->spare_sectors);
+	else if (m->dev_sectors > sb->spare_sectors)
+		ADD(m, DMR_SEV_INFO, "spare_grown", -1,
+		    "the device has %" PRIu64 " sectors, %" PRIu64 " at format time: the "
+		    "extra space is not used", m->dev_sectors, sb->spare_sectors);
+
+	if (sb->nr_entries > sb->pool_blocks)
+		ADD(m, DMR_SEV_ERROR, "nr_entries", -1,
+		    "nr_entries %" PRIu64 " is more than pool_blocks %" PRIu64, sb->nr_entries,
+		    sb->pool_blocks);
+	*usable = 1;
+	return 0;
+}
+
+/* ---------------------------------------------------------- the table */
+
+struct pair {
+	uint64_t logical, index;
+};
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+
+	if (x->logical != y->logical)
+		return x->logical < y->logical ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int list_or_count(struct dmr_meta *m, struct kind *k, int64_t index, const char *msg)
+{
+	if (k->count++ < MAX_LISTED_PER_KIND)
+		ADD(m, k->sev, k->code, index, "%s", msg);
+	return 0;
+}
+
+static int read_table(struct dmr_meta *m, int fd, void *buf, char *err, size_t errlen)
+{
+	const struct dmr_sb *sb = &m->sb;
+	struct kind bad_csum = { DMR_SEV_ERROR, "entry_bad_csum", "entries with a bad checksum", 0 };
+	struct kind range = { DMR_SEV_ERROR, "entry_logical_range", "entries beyond the main device", 0 };
+	struct kind future = { DMR_SEV_ERROR, "entry_seq_future", "entries newer than the superblock", 0 };
+	struct kind order = { DMR_SEV_WARNING, "entry_seq_order", "entries older than the one before", 0 };
+	struct kind superseded = { DMR_SEV_INFO, "superseded", "superseded entries", 0 };
+	struct kind retired = { DMR_SEV_INFO, "retired", "retired entries", 0 };
+	struct kind *kinds[] = { &bad_csum, &range, &future, &order, &superseded, &retired };
+	uint64_t n = sb->nr_entries < sb->pool_blocks ? sb->nr_entries : sb->pool_blocks;
+	uint64_t unreadable_from = UINT64_MAX, blk = UINT64_MAX, nr_pairs = 0;
+	uint32_t prev_seq = 0;
+	ssize_t got = 0;
+	bool seq32 = sb->seq <= UINT32_MAX;
+	struct pair *pairs;
+	char msg[200];
+
+	m->entries = calloc(n ? n : 1, sizeof(*m->entries));
+	pairs = calloc(n ? n : 1, sizeof(*pairs));
+	if (!m->entries || !pairs) {
+		free(pairs);
+		fmt_err(err, errlen, "out of memory for %" PRIu64 " table entries", n);
+		return -ENOMEM;
+	}
+	m->nr_loaded = n;
+	for (uint64_t i = 0; i < n; i++) {
+		struct dmr_meta_entry *e = &m->entries[i];
+		const struct dmr_entry *raw;
+		uint64_t b = DMR_TABLE_START + i / DMR_ENTRIES_PER_BLOCK;
+		size_t slot = i % DMR_ENTRIES_PER_BLOCK;
+
+		if (b != blk) {
+			got = read_block(fd, b, buf);
+			if (got < 0) {
+				fmt_err(err, errlen, "read of table block %" PRIu64
+					" (byte offset %" PRIu64 "): %s", b,
+					b * DMR_MD_BLOCK_SIZE, strerror((int)-got));
+				free(pairs);
+				return (int)got;
+			}
+			blk = b;
+		}
+		if ((slot + 1) * DMR_ENTRY_SIZE > (size_t)got) {
+			if (unreadable_from == UINT64_MAX)
+				unreadable_from = i;
+			e->superseded_by = DMR_NOT_SUPERSEDED;
+			continue;
+		}
+		raw = (const struct dmr_entry *)((const char *)buf + slot * DMR_ENTRY_SIZE);
+		e->readable = true;
+		e->logical = le64toh(raw->logical);
+		e->seq = le32toh(raw->seq);
+		e->csum = le32toh(raw->csum);
+		e->csum_computed = dmr_entry_csum(sb->uuid, i, e->logical, e->seq);
+		e->csum_ok = e->csum == e->csum_computed;
+		e->retired = e->logical == DMR_META_RETIRED;
+		e->logical_ok = e->retired || e->logical < m->main_blocks;
+		e->superseded_by = DMR_NOT_SUPERSEDED;
+		if (!e->csum_ok) {
+			snprintf(msg, sizeof(msg), "entry %" PRIu64 " (table block %" PRIu64
+				 ", slot %zu): bad checksum: stored 0x%08" PRIx32 ", computed 0x%08"
+				 PRIx32, i, b, slot, e->csum, e->csum_computed);
+			if (list_or_count(m, &bad_csum, (int64_t)i, msg))
+				goto nomem;
+			continue;	/* nothing else of it can be trusted */
+		}
+		if (!e->logical_ok) {
+			snprintf(msg, sizeof(msg), "entry %" PRIu64 ": logical block %" PRIu64
+				 " is beyond the main device (%" PRIu64 " blocks)", i, e->logical,
+				 m->main_blocks);
+			if (list_or_count(m, &range, (int64_t)i, msg))
+				goto nomem;
+		}
+		if (seq32 && e->seq > sb->seq) {
+			snprintf(msg, sizeof(msg), "entry %" PRIu64 ": seq %" PRIu32 " is newer "
+				 "than the superblock's seq %" PRIu64, i, e->seq, sb->seq);
+			if (list_or_count(m, &future, (int64_t)i, msg))
+				goto nomem;
+		} else if (seq32 && e->seq < prev_seq) {
+			snprintf(msg, sizeof(msg), "entry %" PRIu64 ": seq %" PRIu32 " is older "
+				 "than the seq %" PRIu32 " of an entry before it", i, e->seq, prev_seq);
+			if (list_or_count(m, &order, (int64_t)i, msg))
+				goto nomem;
+		}
+		if (e->seq > prev_seq)
+			prev_seq = e->seq;
+		if (e->retired) {
+			m->nr_retired++;
+			snprintf(msg, sizeof(msg), "entry %" PRIu64 " maps nothing (retired): spare "
+				 "block %" PRIu64 " failed when written", i, i);
+			if (list_or_count(m, &retired, (int64_t)i, msg))
+				goto nomem;
+		} else if (e->logical_ok) {
+			pairs[nr_pairs].logical = e->logical;
+			pairs[nr_pairs].index = i;
+			nr_pairs++;
+		}
+	}
+	if (unreadable_from != UINT64_MAX &&
+	    add_problem(m, DMR_SEV_ERROR, "table_beyond_end", (int64_t)unreadable_from,
+			"entries %" PRIu64 "..%" PRIu64 " lie beyond the end of the device "
+			"(table block %" PRIu64 " on)", unreadable_from, n - 1,
+			DMR_TABLE_START + unreadable_from / DMR_ENTRIES_PER_BLOCK))
+		goto nomem;
+
+	/* a later entry of the same logical block supersedes the earlier ones */
+	qsort(pairs, nr_pairs, sizeof(*pairs), cmp_pair);
+	for (uint64_t k = 0; k < nr_pairs; k++) {
+		if (k + 1 < nr_pairs && pairs[k + 1].logical == pairs[k].logical) {
+			uint64_t i = pairs[k].index, by = pairs[k + 1].index;
+
+			m->entries[i].superseded_by = by;
+			m->nr_superseded++;
+			snprintf(msg, sizeof(msg), "entry %" PRIu64 " (logical %" PRIu64 ") is "
+				 "superseded by entry %" PRIu64 " (spare block %" PRIu64 " no longer used)",
+				 i, pairs[k].logical, by, i);
+			if (list_or_count(m, &superseded, (int64_t)i, msg))
+				goto nomem;
+		} else {
+			m->nr_effective++;
+		}
+	}
+	free(pairs);
+	pairs = NULL;
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (kinds[k]->count > MAX_LISTED_PER_KIND &&
+		    add_problem(m, kinds[k]->sev, kinds[k]->code, -1,
+				"... and %" PRIu64 " more %s, not listed",
+				kinds[k]->count - MAX_LISTED_PER_KIND, kinds[k]->what))
+			goto nomem;
+	return 0;
+
+nomem:
+	free(pairs);
+	fmt_err(err, errlen, "out of memory");
+	return -ENOMEM;
+}
+
+/* ---------------------------------------------------------------- main */
+
+void dmr_meta_free(struct dmr_meta *m)
+{
+	free(m->entries);
+	free(m->problems);
+	m->entries = NULL;
+	m->problems = NULL;
+	m->nr_problems = m->cap_problems = 0;
+}
+
+bool dmr_meta_consistent(const struct dmr_meta *m)
+{
+	return m->state == DMR_META_FORMATTED && !m->nr_errors;
+}
+
+static int not_formatted(struct dmr_meta *m, const unsigned char *probe, size_t probe_len)
+{
+	struct dmr_geometry g;
+
+	if (is_zero(probe, probe_len)) {
+		m->state = DMR_META_UNFORMATTED;
+		ADD(m, DMR_SEV_INFO, "unformatted", -1,
+		    "no dm-remap metadata: the first %d metadata blocks are all zero; the module "
+		    "formats such a spare when it is first used", DMR_PROBE_BLOCKS);
+		if (dmr_compute_geometry(m->dev_sectors, 4096, &g))
+			ADD(m, DMR_SEV_WARNING, "too_small", -1,
+			    "the device (%" PRIu64 " sectors) is too small to hold even one 4096-byte "
+			    "spare block", m->dev_sectors);
+		return 0;
+	}
+	m->state = DMR_META_FOREIGN;
+	if (m->slot[0].magic_ok || m->slot[1].magic_ok) {
+		char a[128], b[128];
+
+		slot_why(&m->slot[0], a, sizeof(a));
+		slot_why(&m->slot[1], b, sizeof(b));
+		ADD(m, DMR_SEV_ERROR, "no_valid_slot", -1,
+		    "damaged dm-remap metadata: no superblock slot is valid (A: %s; B: %s)", a, b);
+	}
+	else
+		ADD(m, DMR_SEV_ERROR, "not_dm_remap", -1,
+		    "not dm-remap metadata: no valid superblock and the first %d metadata blocks "
+		    "are not zero; the module refuses this spare unless given 'format'",
+		    DMR_PROBE_BLOCKS);
+	return 0;
+}
+
+int dmr_meta_read(int fd, struct dmr_meta *m, char *err, size_t errlen)
+{
+	unsigned char *buf = NULL;
+	size_t probe_len = 0;
+	int ret, usable;
+
+	memset(m, 0, sizeof(*m));
+	m->current = -1;
+	ret = device_size(fd, m, err, errlen);
+	if (ret)
+		return ret;
+
+	/* the probe blocks: slots A and B, then the first table block */
+	buf = aligned_alloc(DMR_MD_BLOCK_SIZE, (size_t)DMR_PROBE_BLOCKS * DMR_MD_BLOCK_SIZE);
+	if (!buf) {
+		fmt_err(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (int b = 0; b < DMR_PROBE_BLOCKS; b++) {
+		ssize_t got = read_block(fd, (uint64_t)b, buf + (size_t)b * DMR_MD_BLOCK_SIZE);
+
+		if (got < 0) {
+			fmt_err(err, errlen, "read of metadata block %d (byte offset %d): %s", b,
+				b * DMR_MD_BLOCK_SIZE, strerror((int)-got));
+			ret = (int)got;
+			goto out;
+		}
+		if (b < DMR_SB_SLOTS)
+			read_slot(&m->slot[b], buf + (size_t)b * DMR_MD_BLOCK_SIZE, got);
+		/* past a short read at the end, reads return nothing */
+		probe_len += (size_t)got;
+	}
+
+	for (int i = 0; i < DMR_SB_SLOTS; i++) {
+		if (m->slot[i].status != DMR_SLOT_VALID)
+			continue;
+		/* like the kernel: on a tie (an error of its own) slot A stays */
+		if (m->current < 0 || m->slot[i].sb.seq > m->slot[m->current].sb.seq)
+			m->current = i;
+	}
+	if (m->current < 0) {
+		ret = not_formatted(m, buf, probe_len) ? -ENOMEM : 0;
+		if (ret)
+			fmt_err(err, errlen, "out of memory");
+		goto out;
+	}
+	m->state = DMR_META_FORMATTED;
+	m->sb = m->slot[m->current].sb;
+	ret = check_slots(m);
+	if (!ret)
+		ret = check_superblock(m, &usable);
+	if (ret) {
+		fmt_err(err, errlen, "out of memory");
+		goto out;
+	}
+	if (usable)
+		ret = read_table(m, fd, buf, err, errlen);
+out:
+	free(buf);
+	return ret;
+}
