@@ -81,10 +81,18 @@ tools: bpf
 	$(MAKE) -C tools BPF_OUT=$(BPF_OUT) OUT=$(BIN)
 
 # --- the test VM -----------------------------------------------------------
-vm-image: vm-module tools
+TEST_BIN := $(BUILD)/test-bin
+TEST_HELPERS := $(patsubst tests/vm/helpers/%.c,$(TEST_BIN)/%,$(wildcard tests/vm/helpers/*.c))
+
+vm-image: vm-module tools $(TEST_HELPERS)
 	@$(MAKE) -s $(VM_IMAGE)
 
-$(VM_IMAGE): $(VM_MODULE_DIR)/dm-remap.ko $(wildcard $(BIN)/dmremap-*) \
+# Programs only the VM tests use (copied into the guest with the tools).
+$(TEST_BIN)/%: tests/vm/helpers/%.c
+	@mkdir -p $(TEST_BIN)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(VM_IMAGE): $(VM_MODULE_DIR)/dm-remap.ko $(wildcard $(BIN)/dmremap-*) $(TEST_HELPERS) \
 		tests/vm/mkinitramfs tests/vm/guest-init
 	tests/vm/mkinitramfs $(KERNEL_ENV) $(VM_MODULE_DIR)/dm-remap.ko $(BIN) $@
 

@@ -43,12 +43,14 @@ enum dm_remap_target {
 enum dm_remap_path {
 	DM_REMAP_PATH_MAIN	= 0,
 	DM_REMAP_PATH_SPARE	= 1,
-	DM_REMAP_PATH_NR	= 2,
+	DM_REMAP_PATH_WORKER	= 2,	/* dm_remap_io_start: held by the worker */
+	DM_REMAP_PATH_NR	= 3,
 };
 
 #define DM_REMAP_PATH_SYMBOLS				\
 	{ DM_REMAP_PATH_MAIN,	"main" },		\
-	{ DM_REMAP_PATH_SPARE,	"spare" }
+	{ DM_REMAP_PATH_SPARE,	"spare" },		\
+	{ DM_REMAP_PATH_WORKER,	"worker" }
 
 /* dm_remap_remap.reason */
 enum dm_remap_reason {

@@ -116,6 +116,7 @@ static int remap_map(struct dm_target *ti, struct bio *bio)
 {
 	struct remap_c *rc = ti->private;
 	struct remap_io *io = remap_io_of(bio);
+	int r;
 
 	io->sector = dm_target_offset(ti, bio->bi_iter.bi_sector);
 	io->iter = bio->bi_iter;
@@ -123,16 +124,27 @@ static int remap_map(struct dm_target *ti, struct bio *bio)
 	io->op = remap_bio_op(bio);
 	io->flags = 0;
 	io->error = BLK_STS_OK;
+	/* Per-I/O timestamps only while someone traces completions. */
 	io->start_ns = trace_dm_remap_io_done_enabled() ? ktime_get_ns() : 0;
 	atomic_inc(&rc->inflight);
 
 	if (op_is_flush(bio->bi_opf) && !bio_sectors(bio)) {
 		/* Empty flush: bio 0 flushes the main device, bio 1 the spare. */
-		bio_set_dev(bio, dm_bio_get_target_bio_nr(bio) ?
-			    rc->spare_dev->bdev : rc->main_dev->bdev);
-		return DM_MAPIO_REMAPPED;
+		bool spare = dm_bio_get_target_bio_nr(bio);
+
+		bio_set_dev(bio, spare ? rc->spare_dev->bdev : rc->main_dev->bdev);
+		io->flags |= spare ? REMAP_IO_SPARE : 0;
+		r = DM_MAPIO_REMAPPED;
+	} else {
+		r = remap_route(rc, bio);
 	}
-	return remap_route(rc, bio);
+	if (trace_dm_remap_io_start_enabled())
+		trace_dm_remap_io_start(rc->devt, io->sector, io->nr_sectors, io->op,
+					r == DM_MAPIO_SUBMITTED ? DM_REMAP_PATH_WORKER :
+					(io->flags & REMAP_IO_SPARE) ?
+					DM_REMAP_PATH_SPARE : DM_REMAP_PATH_MAIN,
+					(u64)(uintptr_t)bio);
+	return r;
 }
 
 /* Errors that say the medium is bad, as opposed to the path or the request. */
@@ -191,7 +203,8 @@ static int remap_end_io(struct dm_target *ti, struct bio *bio,
 	if (io->start_ns)
 		trace_dm_remap_io_done(rc->devt, io->sector, io->nr_sectors,
 				       io->op, blk_status_to_errno(*error), spare,
-				       ktime_get_ns() - io->start_ns);
+				       ktime_get_ns() - io->start_ns,
+				       (u64)(uintptr_t)bio);
 	atomic_dec(&rc->inflight);
 	return DM_ENDIO_DONE;
 }

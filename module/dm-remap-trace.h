@@ -36,6 +36,9 @@ TRACE_DEFINE_ENUM(DM_REMAP_PHASE_RESUME);
 TRACE_DEFINE_ENUM(DM_REMAP_PHASE_DTR);
 TRACE_DEFINE_ENUM(DM_REMAP_STAGE_ENTER);
 TRACE_DEFINE_ENUM(DM_REMAP_STAGE_EXIT);
+TRACE_DEFINE_ENUM(DM_REMAP_PATH_MAIN);
+TRACE_DEFINE_ENUM(DM_REMAP_PATH_SPARE);
+TRACE_DEFINE_ENUM(DM_REMAP_PATH_WORKER);
 
 #define show_remap_op(op)						\
 	__print_symbolic(op,						\
@@ -63,6 +66,12 @@ TRACE_DEFINE_ENUM(DM_REMAP_STAGE_EXIT);
 			 { DM_REMAP_PHASE_PRERESUME,	"preresume" },	\
 			 { DM_REMAP_PHASE_RESUME,	"resume" },	\
 			 { DM_REMAP_PHASE_DTR,		"dtr" })
+
+#define show_remap_path(path)						\
+	__print_symbolic(path,						\
+			 { DM_REMAP_PATH_MAIN,		"main" },	\
+			 { DM_REMAP_PATH_SPARE,		"spare" },	\
+			 { DM_REMAP_PATH_WORKER,	"worker" })
 
 #define show_remap_stage(stage)						\
 	__print_symbolic(stage,						\
@@ -148,10 +157,42 @@ TRACE_EVENT(dm_remap_remap,
 		  show_remap_reason(__entry->reason))
 );
 
+/*
+ * An I/O enters the target.  "id" identifies it until its dm_remap_io_done
+ * (the address of the bio, which is not dereferenced by anyone); "path" is
+ * where it went first: main, spare or the worker.
+ */
+TRACE_EVENT(dm_remap_io_start,
+	TP_PROTO(dev_t dev, u64 sector, u32 nr_sectors, u32 op, u32 path,
+		 u64 id),
+	TP_ARGS(dev, sector, nr_sectors, op, path, id),
+	TP_STRUCT__entry(
+		__field(dev_t, dev)
+		__field(u64, sector)
+		__field(u32, nr_sectors)
+		__field(u32, op)
+		__field(u32, path)
+		__field(u64, id)
+	),
+	TP_fast_assign(
+		__entry->dev = dev;
+		__entry->sector = sector;
+		__entry->nr_sectors = nr_sectors;
+		__entry->op = op;
+		__entry->path = path;
+		__entry->id = id;
+	),
+	TP_printk("%d,%d %s %llu + %u path=%s id=%llx",
+		  MAJOR(__entry->dev), MINOR(__entry->dev),
+		  show_remap_op(__entry->op),
+		  __entry->sector, __entry->nr_sectors,
+		  show_remap_path(__entry->path), __entry->id)
+);
+
 TRACE_EVENT(dm_remap_io_done,
 	TP_PROTO(dev_t dev, u64 sector, u32 nr_sectors, u32 op, int error,
-		 u32 remapped, u64 latency_ns),
-	TP_ARGS(dev, sector, nr_sectors, op, error, remapped, latency_ns),
+		 u32 remapped, u64 latency_ns, u64 id),
+	TP_ARGS(dev, sector, nr_sectors, op, error, remapped, latency_ns, id),
 	TP_STRUCT__entry(
 		__field(dev_t, dev)
 		__field(u64, sector)
@@ -160,6 +201,7 @@ TRACE_EVENT(dm_remap_io_done,
 		__field(int, error)
 		__field(u32, remapped)
 		__field(u64, latency_ns)
+		__field(u64, id)
 	),
 	TP_fast_assign(
 		__entry->dev = dev;
@@ -169,12 +211,13 @@ TRACE_EVENT(dm_remap_io_done,
 		__entry->error = error;
 		__entry->remapped = remapped;
 		__entry->latency_ns = latency_ns;
+		__entry->id = id;
 	),
-	TP_printk("%d,%d %s %llu + %u error=%d remapped=%u latency_ns=%llu",
+	TP_printk("%d,%d %s %llu + %u error=%d remapped=%u latency_ns=%llu id=%llx",
 		  MAJOR(__entry->dev), MINOR(__entry->dev),
 		  show_remap_op(__entry->op),
 		  __entry->sector, __entry->nr_sectors, __entry->error,
-		  __entry->remapped, __entry->latency_ns)
+		  __entry->remapped, __entry->latency_ns, __entry->id)
 );
 
 TRACE_EVENT(dm_remap_md_commit,
