@@ -126,16 +126,24 @@ bench: deps
 	tests/vm/vmrun --kernel $(KSERIES) --timeout 1200 tests/bench/bench.sh
 
 # --- install ---------------------------------------------------------------
+# The module sources go to /usr/src/dm-remap-VERSION, flat, for DKMS (the
+# event codes header beside them: Kbuild searches its own directory).
+VERSION := 0.2.0
+SRC_DEST := $(DESTDIR)/usr/src/dm-remap-$(VERSION)
+MODULE_FILES := $(filter-out %/dm-remap-probes.h %.mod.c,$(wildcard module/*.c module/*.h))
+
 install: tools
-	install -d $(DESTDIR)/usr/src/dm-remap-0.1.0/bpf $(DESTDIR)$(PREFIX)/sbin
-	install -m 0644 $(filter-out %/dm-remap-probes.h,$(wildcard module/*.c module/*.h)) \
-		module/Kbuild module/Makefile $(DESTDIR)/usr/src/dm-remap-0.1.0/
-	install -m 0755 scripts/kernel-probes $(DESTDIR)/usr/src/dm-remap-0.1.0/
-	install -m 0644 bpf/dm_remap_events.h $(DESTDIR)/usr/src/dm-remap-0.1.0/bpf/
-	install -m 0644 module/dkms.conf $(DESTDIR)/usr/src/dm-remap-0.1.0/
+	install -d $(SRC_DEST) $(DESTDIR)$(PREFIX)/sbin
+	install -m 0644 $(MODULE_FILES) module/Kbuild module/Makefile \
+		bpf/dm_remap_events.h $(SRC_DEST)/
+	install -m 0755 scripts/kernel-probes $(SRC_DEST)/
+	sed 's/@VERSION@/$(VERSION)/' module/dkms.conf >$(SRC_DEST)/dkms.conf
 	install -m 0755 $(BIN)/dmremap-* $(DESTDIR)$(PREFIX)/sbin/
 	if [ -d docs/man ]; then install -d $(DESTDIR)$(PREFIX)/share/man/man8 && \
 		install -m 0644 docs/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/; fi
+	if [ -f dashboards/systemd/dmremap-exporter.service ]; then \
+		install -d $(DESTDIR)/lib/systemd/system && install -m 0644 \
+		dashboards/systemd/dmremap-exporter.service $(DESTDIR)/lib/systemd/system/; fi
 
 clean:
 	rm -rf $(BUILD)/bpf $(BUILD)/bin $(BUILD)/vm $(BUILD)/6.1 $(BUILD)/6.12 $(BUILD)/unit

@@ -138,6 +138,11 @@ static int remap_map(struct dm_target *ti, struct bio *bio)
 	} else {
 		r = remap_route(rc, bio);
 	}
+	if (r == DM_MAPIO_KILL) {
+		/* dm core fails it without calling end_io. */
+		atomic_dec(&rc->inflight);
+		return r;
+	}
 	if (trace_dm_remap_io_start_enabled())
 		trace_dm_remap_io_start(rc->devt, io->sector, io->nr_sectors, io->op,
 					r == DM_MAPIO_SUBMITTED ? DM_REMAP_PATH_WORKER :
@@ -468,8 +473,8 @@ static void remap_io_hints(struct dm_target *ti, struct queue_limits *limits)
 	 * Advertise the remap block as the preferred I/O size: smaller writes
 	 * to a remapped block still work, but whole blocks are cheapest.
 	 */
-	blk_limits_io_min(limits, rc->args.block_size);
-	blk_limits_io_opt(limits, rc->args.block_size);
+	dm_remap_limits_io_min(limits, rc->args.block_size);
+	dm_remap_limits_io_opt(limits, rc->args.block_size);
 }
 
 static struct target_type remap_target = {

@@ -235,8 +235,11 @@ static int stage_block(struct remap_c *rc, u64 block, u32 reason,
 		commit_batch(rc);
 	if (READ_ONCE(rc->read_only))
 		return -EROFS;
-	if (md->next_free >= md->geo.pool_blocks)
+	if (md->next_free >= md->geo.pool_blocks) {
+		DMWARN_LIMIT("%s: no spare block left for block %llu: the error goes to the caller",
+			     dm_table_device_name(rc->ti->table), block);
 		return -ENOSPC;
+	}
 	r = xa_reserve(&rc->remaps, block, GFP_NOIO);
 	if (r)
 		return r;
