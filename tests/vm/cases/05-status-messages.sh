@@ -26,5 +26,8 @@ check "help lists the messages" sh -c "dmsetup message r0 0 help | grep -q '^scr
 check_fails "unknown message refused" dmsetup message r0 0 frobnicate
 check "unknown message is logged" sh -c "dmesg | grep -q \"unsupported message 'frobnicate'\""
 check_fails "empty message refused" dmsetup message r0 0 ""
+check_fails "discards are refused, not half done" blkdiscard /dev/mapper/r0
+DM=$(dmsetup info -c --noheadings -o blkdevname r0)
+check_eq "the device advertises no discard" 0 "$(cat /sys/block/$DM/queue/discard_max_bytes)"
 check "remove" dmsetup remove r0
 finish

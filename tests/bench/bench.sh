@@ -1,0 +1,58 @@
+#!/bin/sh
+# make bench: throughput of dm-remap against dm-linear on the same null_blk
+# disk, and of the traced path against the untraced one.  Each
+# configuration runs RUNS times; the table shows medians and ratios.
+# Numbers come from a TCG guest: compare ratios, not absolute values.
+. /run/vmrun-lib/common.sh
+
+RUNS=${1:-5}
+SECS=${2:-5}
+modprobe null_blk nr_devices=0
+nullb_create main 256 || bail "null_blk main"
+nullb_create spare 64 || bail "null_blk spare"
+LEN=$(sectors_of /dev/main)
+
+# iops DEV RW: one fio run, prints IOPS (4 KiB, queue depth 8).
+iops() {
+	fio --name=b --filename="$1" --direct=1 --ioengine=libaio --iodepth=8 \
+		--rw="$2" --bs=4k --size=256m --time_based --runtime="$SECS" \
+		--minimal 2>/dev/null | awk -F';' -v rw="$2" '
+		{ print (rw ~ /read/) ? $8 : $49 }'
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# measure LABEL DEV RW: median of RUNS runs.
+measure() {
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		iops "$2" "$3"
+		i=$((i + 1))
+	done | median
+}
+
+echo "0 $LEN linear /dev/main 0" | dmsetup create lin || bail "linear"
+echo "0 $LEN remap /dev/main /dev/spare" | dmsetup create rem || bail "remap"
+# Remap a few blocks so the lookup has something to search.
+for s in 8 800 8000 80000 800000; do dmsetup message rem 0 remap $s; done
+
+printf '%-10s %12s %12s %12s %10s %10s\n' workload linear remap traced remap/lin traced/remap
+for rw in randread randwrite; do
+	L=$(measure lin /dev/mapper/lin $rw)
+	R=$(measure rem /dev/mapper/rem $rw)
+	T=-
+	if command -v dmremap-trace >/dev/null && dmremap-trace latency -h >/dev/null 2>&1; then
+		dmremap-trace latency 3600 >/dev/null 2>&1 &
+		TRACER=$!
+		sleep 2
+		T=$(measure rem /dev/mapper/rem $rw)
+		kill -INT $TRACER
+		wait $TRACER
+	fi
+	awk -v w=$rw -v l="$L" -v r="$R" -v t="$T" 'BEGIN {
+		tr = (t == "-") ? "-" : sprintf("%.3f", t / r)
+		printf "%-10s %12d %12d %12s %10.3f %10s\n", w, l, r, t, r / l, tr }'
+done
+echo "(IOPS, median of $RUNS runs of ${SECS}s, 4 KiB, iodepth 8, null_blk, TCG guest)"
+dmsetup remove rem
+dmsetup remove lin
