@@ -80,6 +80,8 @@ static blk_status_t error_of(struct bio *bio)
 /* Routes a bio again (after a deferral or for a retry) and submits it. */
 static void resubmit(struct remap_c *rc, struct bio *bio)
 {
+	/* Completion only ever sets an error: clear the one of a failed try. */
+	bio->bi_status = BLK_STS_OK;
 	switch (remap_route(rc, bio)) {
 	case DM_MAPIO_REMAPPED:
 		submit_bio_noacct(bio);

@@ -35,5 +35,22 @@ check "verify after suspend/resume" $FIO --rw=randwrite --do_verify=0 --verify_o
 check "remove and re-create" sh -c "dmsetup remove r0 && echo '$TABLE' | dmsetup create r0"
 check "verify after re-create" $FIO --rw=randwrite --do_verify=0 --verify_only --randseed=7
 check_eq "32 blocks remapped after re-create" 32 "$(status_key r0 remapped)"
-check "remove" dmsetup remove r0
+# Eight writers hit the same bad block at once: the first failure remaps
+# it, the others wait for the commit and go to the spare; all succeed.  A
+# spare whose writes take 300 ms keeps the commit open while they fail.
+dmsetup remove r0
+modprobe dm-delay
+SLEN=$(sectors_of /dev/spare)
+echo "0 $SLEN delay /dev/spare 0 0 /dev/spare 0 300" | dmsetup create slow || bail "dm-delay"
+echo "0 $LEN remap /dev/main /dev/mapper/slow" | dmsetup create r0 || bail "create r0 on slow spare"
+nullb_badblocks main "+120000-120007"	# block 15000
+make_ref "$SCRATCH/same" 4
+for w in 1 2 3 4 5 6 7 8; do
+	write_at /dev/mapper/r0 "$SCRATCH/same" 60000 || echo "writer $w failed" >"$SCRATCH/same.$w" &
+done
+wait
+check "8 concurrent writes to one bad block all succeed" sh -c "! ls $SCRATCH/same.* 2>/dev/null | grep -q ."
+check "the block holds their data" same_data /dev/mapper/r0 "$SCRATCH/same" 60000
+check_eq "33 blocks remapped" 33 "$(status_key r0 remapped)"
+check "remove" sh -c "dmsetup remove r0 && dmsetup remove slow"
 finish
