@@ -22,36 +22,38 @@ iops() {
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# measure LABEL DEV RW: median of RUNS runs.
-measure() {
-	i=0
-	while [ $i -lt "$RUNS" ]; do
-		iops "$2" "$3"
-		i=$((i + 1))
-	done | median
-}
-
 echo "0 $LEN linear /dev/main 0" | dmsetup create lin || bail "linear"
 echo "0 $LEN remap /dev/main /dev/spare" | dmsetup create rem || bail "remap"
 # Remap a few blocks so the lookup has something to search.
-for s in 8 800 8000 80000 800000; do dmsetup message rem 0 remap $s; done
+for s in 8 800 8000 80000 400000; do dmsetup message rem 0 remap $s || bail "remap $s"; done
+TRACE=no
+dmremap-trace latency -h >/dev/null 2>&1 && TRACE=yes
 
-printf '%-10s %12s %12s %12s %10s %10s\n' workload linear remap traced remap/lin traced/remap
+# The configurations take turns within each run, so that drift in the
+# host's load hits them alike.
+printf '%-10s %12s %12s %12s %10s %12s\n' workload linear remap traced remap/lin traced/remap
 for rw in randread randwrite; do
-	L=$(measure lin /dev/mapper/lin $rw)
-	R=$(measure rem /dev/mapper/rem $rw)
-	T=-
-	if command -v dmremap-trace >/dev/null && dmremap-trace latency -h >/dev/null 2>&1; then
-		dmremap-trace latency 3600 >/dev/null 2>&1 &
-		TRACER=$!
-		sleep 2
-		T=$(measure rem /dev/mapper/rem $rw)
-		kill -INT $TRACER
-		wait $TRACER
-	fi
-	awk -v w=$rw -v l="$L" -v r="$R" -v t="$T" 'BEGIN {
+	: >"$SCRATCH/lin" && : >"$SCRATCH/rem" && : >"$SCRATCH/trc"
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		iops /dev/mapper/lin $rw >>"$SCRATCH/lin"
+		iops /dev/mapper/rem $rw >>"$SCRATCH/rem"
+		if [ $TRACE = yes ]; then
+			dmremap-trace latency 3600 >/dev/null 2>&1 &
+			TRACER=$!
+			sleep 2
+			iops /dev/mapper/rem $rw >>"$SCRATCH/trc"
+			kill -INT $TRACER
+			wait $TRACER
+		fi
+		i=$((i + 1))
+	done
+	L=$(median <"$SCRATCH/lin")
+	R=$(median <"$SCRATCH/rem")
+	T=$(median <"$SCRATCH/trc")
+	awk -v w=$rw -v l="$L" -v r="$R" -v t="${T:--}" 'BEGIN {
 		tr = (t == "-") ? "-" : sprintf("%.3f", t / r)
-		printf "%-10s %12d %12d %12s %10.3f %10s\n", w, l, r, t, r / l, tr }'
+		printf "%-10s %12d %12d %12s %10.3f %12s\n", w, l, r, t, r / l, tr }'
 done
 echo "(IOPS, median of $RUNS runs of ${SECS}s, 4 KiB, iodepth 8, null_blk, TCG guest)"
 dmsetup remove rem
