@@ -139,11 +139,11 @@ install: tools
 	install -m 0755 scripts/kernel-probes $(SRC_DEST)/
 	sed 's/@VERSION@/$(VERSION)/' module/dkms.conf >$(SRC_DEST)/dkms.conf
 	install -m 0755 $(BIN)/dmremap-* $(DESTDIR)$(PREFIX)/sbin/
-	if [ -d docs/man ]; then install -d $(DESTDIR)$(PREFIX)/share/man/man8 && \
-		install -m 0644 docs/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/; fi
-	if [ -f dashboards/systemd/dmremap-exporter.service ]; then \
-		install -d $(DESTDIR)/lib/systemd/system && install -m 0644 \
-		dashboards/systemd/dmremap-exporter.service $(DESTDIR)/lib/systemd/system/; fi
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0644 docs/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -d $(DESTDIR)/lib/systemd/system
+	install -m 0644 dashboards/systemd/*.service dashboards/systemd/*.timer \
+		$(DESTDIR)/lib/systemd/system/
 
 clean:
 	rm -rf $(BUILD)/bpf $(BUILD)/bin $(BUILD)/vm $(BUILD)/6.1 $(BUILD)/6.12 $(BUILD)/unit

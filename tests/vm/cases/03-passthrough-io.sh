@@ -2,10 +2,7 @@
 # I/O passes through to the main device unchanged, byte for byte.
 . /run/vmrun-lib/common.sh
 
-nullb_create main 64 || bail "null_blk main"
-nullb_create spare 16 || bail "null_blk spare"
-LEN=$(sectors_of /dev/main)
-echo "0 $LEN remap /dev/main /dev/spare" | dmsetup create r0 || bail "create r0"
+remap_setup
 is_blockdev /dev/mapper/r0 || bail "/dev/mapper/r0 is a block device"
 check_eq "device size" "$LEN" "$(sectors_of /dev/mapper/r0)"
 

@@ -2,11 +2,7 @@
 # Suspend/resume, reload, remove and rmmod keep data and leave nothing.
 . /run/vmrun-lib/common.sh
 
-nullb_create main 64 || bail "null_blk main"
-nullb_create spare 16 || bail "null_blk spare"
-LEN=$(sectors_of /dev/main)
-TABLE="0 $LEN remap /dev/main /dev/spare"
-echo "$TABLE" | dmsetup create r0 || bail "create r0"
+remap_setup
 make_ref "$SCRATCH/ref" 4096
 write_at /dev/mapper/r0 "$SCRATCH/ref" 0 || bail "initial write"
 

@@ -3,11 +3,7 @@
 # the data survives suspend/resume, reload, remove/create and rmmod.
 . /run/vmrun-lib/common.sh
 
-nullb_create main 64 || bail "null_blk main"
-nullb_create spare 16 || bail "null_blk spare"
-LEN=$(sectors_of /dev/main)
-TABLE="0 $LEN remap /dev/main /dev/spare"
-echo "$TABLE" | dmsetup create r0 || bail "create r0"
+remap_setup
 TOTAL=$(status_key r0 spare_total)
 check "a fresh spare is formatted with free blocks" test "$TOTAL" -gt 0
 check_eq "nothing remapped yet" 0 "$(status_key r0 remapped)"

@@ -4,11 +4,7 @@
 # suspend/resume and a re-create.
 . /run/vmrun-lib/common.sh
 
-nullb_create main 64 || bail "null_blk main"
-nullb_create spare 16 || bail "null_blk spare"
-LEN=$(sectors_of /dev/main)
-TABLE="0 $LEN remap /dev/main /dev/spare"
-echo "$TABLE" | dmsetup create r0 || bail "create r0"
+remap_setup
 
 # 32 bad blocks: 8 in each 8 MiB region of the 4 writers.
 for job in 0 1 2 3; do

@@ -3,10 +3,7 @@
 # the block pending; the next write remaps it.
 . /run/vmrun-lib/common.sh
 
-nullb_create main 64 || bail "null_blk main"
-nullb_create spare 16 || bail "null_blk spare"
-LEN=$(sectors_of /dev/main)
-echo "0 $LEN remap /dev/main /dev/spare" | dmsetup create r0 || bail "create r0"
+remap_setup
 make_ref "$SCRATCH/exp" 1024
 write_at /dev/mapper/r0 "$SCRATCH/exp" 0 || bail "initial write"
 

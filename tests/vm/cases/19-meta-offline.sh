@@ -3,11 +3,7 @@
 # the other slot (in the kernel and the tool); a corrupt entry is refused.
 . /run/vmrun-lib/common.sh
 
-nullb_create main 64 || bail "null_blk main"
-nullb_create spare 16 || bail "null_blk spare"
-LEN=$(sectors_of /dev/main)
-TABLE="0 $LEN remap /dev/main /dev/spare"
-echo "$TABLE" | dmsetup create r0 || bail "create r0"
+remap_setup
 make_ref "$SCRATCH/exp" 8192
 write_at /dev/mapper/r0 "$SCRATCH/exp" 0 || bail "initial write"
 for s in 800 8000 16000; do dmsetup message r0 0 remap $s || bail "remap $s"; done

@@ -154,6 +154,17 @@ kernel_log_clean() {
 
 # --- remap helpers ------------------------------------------------------------
 
+# remap_setup [OPT_ARGS...]: null_blk disks "main" (64 MiB) and "spare"
+# (16 MiB), and the remap device r0 over them with OPT_ARGS (e.g. "1 format");
+# sets LEN (sectors) and TABLE (r0's table line).
+remap_setup() {
+	nullb_create main 64 || bail "null_blk main"
+	nullb_create spare 16 || bail "null_blk spare"
+	LEN=$(sectors_of /dev/main)
+	TABLE="0 $LEN remap /dev/main /dev/spare${1:+ $*}"
+	echo "$TABLE" | dmsetup create r0 || bail "create r0"
+}
+
 # stats_key NAME KEY: a value from the "stats" message.
 stats_key() {
 	dmsetup message "$1" 0 stats | tr ' ' '\n' | sed -n "s/^$2=//p"
