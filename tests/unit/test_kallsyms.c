@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "kallsyms.h"
@@ -95,11 +98,43 @@ static void ksym_hidden(void **state)
 	dmr_ksyms_free(ks);
 }
 
+/* a section marker at a function's address never hides the function */
+static void ksym_markers(void **state)
+{
+	char path[] = "/tmp/dmr-ksyms-XXXXXX";
+	const struct dmr_ksym *k;
+	struct dmr_ksyms *ks;
+	int fd = mkstemp(path);
+	FILE *f;
+
+	(void)state;
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	/* both orders of the tie, as /proc/kallsyms may list them */
+	fputs("ffffffff81a00000 T wait_for_completion_io\n"
+	      "ffffffff81a00000 T __sched_text_start\n"
+	      "ffffffff81a00100 T __wait_for_common\n"
+	      "ffffffff81b00000 T __cpuidle_text_start\n"
+	      "ffffffff81b00000 T default_idle\n", f);
+	fclose(f);
+	ks = dmr_ksyms_load(path);
+	unlink(path);
+	assert_non_null(ks);
+	k = dmr_ksyms_find(ks, 0xffffffff81a0004cULL);
+	assert_string_equal(k->name, "wait_for_completion_io");
+	k = dmr_ksyms_find(ks, 0xffffffff81b00010ULL);
+	assert_string_equal(k->name, "default_idle");
+	assert_non_null(dmr_ksyms_by_name(ks, "__sched_text_start", NULL));
+	dmr_ksyms_free(ks);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(ksym_line),
 	cmocka_unit_test(ksym_bad_lines),
 	cmocka_unit_test(ksym_file),
 	cmocka_unit_test(ksym_hidden),
+	cmocka_unit_test(ksym_markers),
 };
 
 UNIT_GROUP(kallsyms_tests, tests);

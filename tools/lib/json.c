@@ -83,6 +83,11 @@ static void key(struct dmr_json *j, const char *k)
 	fputc(':', j->f);
 }
 
+void dmr_json_key(struct dmr_json *j, const char *k)
+{
+	key(j, k);
+}
+
 void dmr_json_str(struct dmr_json *j, const char *k, const char *val)
 {
 	key(j, k);

@@ -37,6 +37,11 @@ void dmr_json_i64(struct dmr_json *j, const char *key, int64_t val);
 /* finite doubles only; NaN/inf are written as null */
 void dmr_json_double(struct dmr_json *j, const char *key, double val, int decimals);
 void dmr_json_bool(struct dmr_json *j, const char *key, int val);
+/*
+ * writes the separator and "key": for a value the caller then writes to
+ * j->f itself (an array, a nested object)
+ */
+void dmr_json_key(struct dmr_json *j, const char *key);
 /* closes the object and writes a newline */
 void dmr_json_end(struct dmr_json *j);
 

@@ -71,13 +71,32 @@ void dmr_ksyms_free(struct dmr_ksyms *ks)
 	free(ks);
 }
 
+/* section markers (__sched_text_start, _stext, ...) that share a function's address */
+static bool is_marker(const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strcmp(name, "_stext") || !strcmp(name, "_text") || !strcmp(name, "_etext") ||
+	       (n > 11 && !strcmp(name + n - 11, "_text_start")) ||
+	       (n > 9 && !strcmp(name + n - 9, "_text_end"));
+}
+
+/*
+ * By address; at equal addresses markers first, so that a lookup (the last
+ * symbol at or below an address) names the function, not the marker.
+ */
 static int by_addr(const void *a, const void *b)
 {
 	const struct dmr_ksym *x = a, *y = b;
+	int mx, my;
 
 	if (x->addr != y->addr)
 		return x->addr < y->addr ? -1 : 1;
-	return 0;
+	mx = is_marker(x->name);
+	my = is_marker(y->name);
+	if (mx != my)
+		return my - mx;
+	return strcmp(x->name, y->name);
 }
 
 struct dmr_ksyms *dmr_ksyms_load(const char *path)

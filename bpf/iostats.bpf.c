@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iostats.bpf.c - I/O statistics of dm-remap devices, aggregated in the
+ * kernel: log2 latency histograms per (dev, op, path), counters per
+ * (dev, op) and a metadata commit latency histogram per dev.  Layouts and
+ * semantics: iostats.h; user-space API: tools/lib/dmr_iostats.h.
+ *
+ * Sources: dm_remap_io_done (the module takes its per-I/O timestamps only
+ * while this tracepoint is enabled: attaching this program enables it) and
+ * dm_remap_md_commit.  Each program exists as tp_btf and raw_tp twins
+ * (tools/lib/bpf_attach.h keeps one of each pair); both read the arguments
+ * in TP_PROTO order.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "dm_remap_events.h"
+#include "events.h"
+#include "iostats.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* set before load: kernel dev_t values; nr_filter_devs == 0 means all */
+const volatile __u32 filter_devs[DMR_MAX_FILTER_DEVS] = {};
+const volatile __u32 nr_filter_devs = 0;
+
+/* updates lost because a map was full */
+__u64 dropped = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DMR_IOSTATS_LAT_ENTRIES);
+	__type(key, struct dmr_lat_key);
+	__type(value, struct dmr_lat_val);
+} lat SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DMR_IOSTATS_IO_ENTRIES);
+	__type(key, struct dmr_io_key);
+	__type(value, struct dmr_io_val);
+} io SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DMR_IOSTATS_MD_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct dmr_md_val);
+} md SEC(".maps");
+
+/* zero values to insert (global: too large for the 512-byte stack) */
+static const struct dmr_lat_val zero_lat;
+static const struct dmr_md_val zero_md;
+
+static __always_inline bool dev_wanted(__u32 dev)
+{
+	if (!nr_filter_devs)
+		return true;
+	for (int i = 0; i < DMR_MAX_FILTER_DEVS; i++) {
+		if (i >= nr_filter_devs)
+			break;
+		if (filter_devs[i] == dev)
+			return true;
+	}
+	return false;
+}
+
+/* lookup, inserting `init` when missing; NULL (and dropped++) when full */
+static __always_inline void *lookup_or_init(void *map, const void *key, const void *init)
+{
+	void *v = bpf_map_lookup_elem(map, key);
+
+	if (v)
+		return v;
+	bpf_map_update_elem(map, key, init, BPF_NOEXIST);
+	v = bpf_map_lookup_elem(map, key);
+	if (!v)
+		__sync_fetch_and_add(&dropped, 1);
+	return v;
+}
+
+static __always_inline int on_io_done(__u32 dev, __u32 nr_sectors, __u32 op, int error,
+				      __u32 remapped, __u64 latency_ns)
+{
+	struct dmr_lat_key lk = {};
+	struct dmr_io_key ik = {};
+	struct dmr_io_val zero_io = {};
+	struct dmr_lat_val *lv;
+	struct dmr_io_val *iv;
+	__u32 slot;
+
+	if (!dev_wanted(dev))
+		return 0;
+
+	ik.dev = dev;
+	ik.op = op;
+	iv = lookup_or_init(&io, &ik, &zero_io);
+	if (iv) {
+		__sync_fetch_and_add(&iv->ios, 1);
+		__sync_fetch_and_add(&iv->bytes, (__u64)nr_sectors << 9);
+		if (error)
+			__sync_fetch_and_add(&iv->errors, 1);
+		if (remapped)
+			__sync_fetch_and_add(&iv->remapped, 1);
+	}
+
+	lk.dev = dev;
+	lk.op = op;
+	lk.path = remapped ? DM_REMAP_PATH_SPARE : DM_REMAP_PATH_MAIN;
+	lv = lookup_or_init(&lat, &lk, &zero_lat);
+	if (!lv)
+		return 0;
+	slot = dmr_iostats_slot(latency_ns);
+	/* keep the bound check the compiler would drop: the verifier needs it */
+	asm volatile("" : "+r"(slot));
+	if (slot >= DMR_IOSTATS_SLOTS)
+		return 0;
+	__sync_fetch_and_add(&lv->slots[slot], 1);
+	__sync_fetch_and_add(&lv->count, 1);
+	__sync_fetch_and_add(&lv->sum_ns, latency_ns);
+	return 0;
+}
+
+static __always_inline int on_md_commit(__u32 dev, __u32 entries, __u64 latency_ns, int error)
+{
+	struct dmr_md_val *mv;
+	__u32 slot;
+
+	if (!dev_wanted(dev))
+		return 0;
+	mv = lookup_or_init(&md, &dev, &zero_md);
+	if (!mv)
+		return 0;
+	slot = dmr_iostats_slot(latency_ns);
+	asm volatile("" : "+r"(slot));
+	if (slot >= DMR_IOSTATS_SLOTS)
+		return 0;
+	__sync_fetch_and_add(&mv->slots[slot], 1);
+	__sync_fetch_and_add(&mv->count, 1);
+	__sync_fetch_and_add(&mv->sum_ns, latency_ns);
+	__sync_fetch_and_add(&mv->entries, entries);
+	if (error)
+		__sync_fetch_and_add(&mv->errors, 1);
+	return 0;
+}
+
+/*
+ * dm_remap_io_done(dev_t dev, u64 sector, u32 nr_sectors, u32 op, int error,
+ *		    u32 remapped, u64 latency_ns, u64 id)
+ */
+SEC("tp_btf/dm_remap_io_done")
+int BPF_PROG(io_done_btf, __u32 dev, __u64 sector, __u32 nr_sectors, __u32 op, int error,
+	     __u32 remapped, __u64 latency_ns)
+{
+	return on_io_done(dev, nr_sectors, op, error, remapped, latency_ns);
+}
+
+SEC("raw_tp/dm_remap_io_done")
+int BPF_PROG(io_done_raw, __u32 dev, __u64 sector, __u32 nr_sectors, __u32 op, int error,
+	     __u32 remapped, __u64 latency_ns)
+{
+	return on_io_done(dev, nr_sectors, op, error, remapped, latency_ns);
+}
+
+/* dm_remap_md_commit(dev_t dev, u64 seq, u32 entries, u64 latency_ns, int error) */
+SEC("tp_btf/dm_remap_md_commit")
+int BPF_PROG(md_commit_btf, __u32 dev, __u64 seq, __u32 entries, __u64 latency_ns, int error)
+{
+	return on_md_commit(dev, entries, latency_ns, error);
+}
+
+SEC("raw_tp/dm_remap_md_commit")
+int BPF_PROG(md_commit_raw, __u32 dev, __u64 seq, __u32 entries, __u64 latency_ns, int error)
+{
+	return on_md_commit(dev, entries, latency_ns, error);
+}

@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmremap-exporter - Prometheus metrics of dm-remap devices for
+ * node_exporter's textfile collector.
+ *
+ *   dmremap-exporter [--textfile-dir DIR] [--interval SECONDS] [--once] [-v]
+ *
+ * Every interval: the status of every remap device (libdevmapper), the
+ * I/O and metadata commit statistics of the shared BPF program
+ * (tools/lib/dmr_iostats.h, accumulated in tools/exporter/accum.c), written
+ * atomically to DIR/dm_remap.prom (tools/exporter/textfile.c) in the
+ * format of tools/exporter/render.c.
+ *
+ * The attached BPF programs pin the dm_remap module.  The exporter follows
+ * the module: when it is not loaded the file carries the exporter's own
+ * metrics with dm_remap_exporter_bpf_attached 0, and it attaches again when
+ * the module is back.  SIGUSR1 releases the module (detach now, attach again
+ * once the module was reloaded, or after RELEASE_HOLD_S seconds); SIGTERM
+ * and SIGINT stop the exporter (exit 0, no temporary file left).
+ */
+#define _GNU_SOURCE
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bpf_attach.h"
+#include "dm.h"
+#include "dmr_iostats.h"
+#include "signals.h"
+#include "version.h"
+#include "exporter/accum.h"
+#include "exporter/render.h"
+#include "exporter/textfile.h"
+
+#define PROG		"dmremap-exporter"
+#define PROM_NAME	"dm_remap.prom"
+#define DEFAULT_DIR	"/var/lib/prometheus/node-exporter"
+#define DEFAULT_INTERVAL 15
+#define MAX_INTERVAL	86400
+/* after SIGUSR1: stay detached until the module was reloaded, at most this long */
+#define RELEASE_HOLD_S	60
+/* how often the module's presence is checked between two writes */
+#define POLL_MS		1000
+#define EXIT_USAGE	2
+
+const char *argp_program_version = PROG " " DMREMAP_VERSION;
+
+static struct env {
+	const char *dir;
+	unsigned long interval;
+	bool interval_set;
+	bool once;
+	bool verbose;
+	bool raw_tp;
+} env = {
+	.dir = DEFAULT_DIR,
+	.interval = DEFAULT_INTERVAL,
+};
+
+enum { OPT_TEXTFILE_DIR = 0x100, OPT_ONCE, OPT_RAW_TP };
+
+static const struct argp_option opts[] = {
+	{ "textfile-dir", OPT_TEXTFILE_DIR, "DIR", 0,
+	  "node_exporter's textfile directory (default " DEFAULT_DIR ")", 0 },
+	{ "interval", 'i', "SECONDS", 0,
+	  "seconds between two writes (default 15); with --once: how long to sample I/O "
+	  "latency before writing (default 0: status metrics only, no BPF)", 0 },
+	{ "once", OPT_ONCE, NULL, 0, "write the file once and exit (for cron or a systemd timer)", 0 },
+	{ "verbose", 'v', NULL, 0, "libbpf and libdevmapper messages on stderr", 0 },
+	{ "raw-tp", OPT_RAW_TP, NULL, 0, "attach with raw_tp even when module BTF allows tp_btf", 0 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "show this help", 0 },
+	{ 0 },
+};
+
+static const char doc[] =
+"Write the metrics of every dm-remap device to DIR/" PROM_NAME " for\n"
+"node_exporter's textfile collector (atomically: temporary file in DIR,\n"
+"fsync, rename).  Runs as root.  Keeps running when the dm_remap module is\n"
+"unloaded (dm_remap_exporter_bpf_attached 0) and attaches again when it is back.\n"
+"\v"
+"Signals: SIGTERM/SIGINT stop the exporter (exit 0).  SIGUSR1 detaches the BPF\n"
+"programs, which pin the module, so that `rmmod dm_remap` can run; the exporter\n"
+"attaches again once the module was reloaded (or after 60 s).\n"
+"\n"
+"Examples:\n"
+"  dmremap-exporter                      # daemon: default dir, every 15 s\n"
+"  dmremap-exporter --textfile-dir /run/prom -i 5   # elsewhere, every 5 s\n"
+"  dmremap-exporter --once               # status metrics once (cron, timer)\n"
+"  dmremap-exporter --once --interval 10 # and 10 s of I/O latency\n"
+"  systemctl kill -s USR1 dmremap-exporter   # release the module for rmmod\n";
+
+static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	*out = strtoul(s, &end, 10);
+	return !errno && !*end && *out <= max;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case OPT_TEXTFILE_DIR:
+		if (!*arg)
+			argp_error(state, "empty --textfile-dir");
+		env.dir = arg;
+		break;
+	case 'i':
+		if (!parse_uint(arg, MAX_INTERVAL, &env.interval))
+			argp_error(state, "invalid interval '%s': whole seconds, 1..%d", arg,
+				   MAX_INTERVAL);
+		env.interval_set = true;
+		break;
+	case OPT_ONCE:
+		env.once = true;
+		break;
+	case 'v':
+		env.verbose = true;
+		break;
+	case OPT_RAW_TP:
+		env.raw_tp = true;
+		break;
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	case ARGP_KEY_END:
+		if (!env.once && env.interval == 0)
+			argp_error(state, "invalid interval '0': whole seconds, 1..%d", MAX_INTERVAL);
+		if (env.once && !env.interval_set)
+			env.interval = 0;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ state */
+
+static volatile sig_atomic_t release_requested;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	release_requested = 1;
+}
+
+struct exporter {
+	struct dmr_iostats *st;		/* NULL: not attached */
+	struct dmr_iostats_snap snap;
+	struct exp_acc acc;
+	bool ever_attached;
+	bool module_loaded;
+	ino_t module_ino;		/* of /sys/module/dm_remap, 0 when absent */
+	/* SIGUSR1: detached on purpose until the module is reloaded */
+	bool released;
+	time_t release_until;
+	/* last error reported, so that a lasting problem is logged once */
+	char attach_err[512];
+	char list_err[512];
+	char write_err[512];
+};
+
+static ino_t module_ino(void)
+{
+	struct stat st;
+
+	if (stat("/sys/module/" DMR_MODULE, &st))
+		return 0;
+	return st.st_ino ? st.st_ino : 1;
+}
+
+static time_t now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* report msg unless it is what was reported last time (last: "" resets) */
+static void report_once(char *last, size_t len, const char *msg)
+{
+	if (!strcmp(last, msg))
+		return;
+	snprintf(last, len, "%s", msg);
+	fprintf(stderr, PROG ": %s\n", msg);
+}
+
+static void detach(struct exporter *ex, const char *why)
+{
+	if (!ex->st)
+		return;
+	dmr_iostats_close(ex->st);
+	ex->st = NULL;
+	fprintf(stderr, PROG ": BPF detached (%s)\n", why);
+}
+
+static void try_attach(struct exporter *ex)
+{
+	struct dmr_iostats_opts o = { .verbose = env.verbose, .force_raw_tp = env.raw_tp };
+	char err[256], msg[320];
+
+	if (ex->st || ex->released || !ex->module_loaded)
+		return;
+	if (dmr_iostats_open(&ex->st, &o, err, sizeof(err))) {
+		ex->st = NULL;
+		snprintf(msg, sizeof(msg), "BPF not attached, exporting status metrics only: %s",
+			 err);
+		report_once(ex->attach_err, sizeof(ex->attach_err), msg);
+		return;
+	}
+	ex->attach_err[0] = '\0';
+	ex->ever_attached = true;
+	fprintf(stderr, PROG ": BPF attached (%s)\n",
+		dmr_attach_mode_name(dmr_iostats_mode(ex->st)));
+}
+
+/* follow the module: returns true when it was (re)loaded since the last call */
+static bool update_module(struct exporter *ex)
+{
+	ino_t ino = module_ino();
+	bool appeared = ino && ino != ex->module_ino;
+
+	ex->module_ino = ino;
+	ex->module_loaded = ino != 0;
+	if (!ex->module_loaded)
+		detach(ex, DMR_MODULE " is gone");
+	if (ex->released && (appeared || now_s() >= ex->release_until)) {
+		ex->released = false;
+		fprintf(stderr, PROG ": module release over (%s)\n",
+			appeared ? DMR_MODULE " was reloaded" : "timeout");
+	}
+	return appeared;
+}
+
+static void release(struct exporter *ex)
+{
+	release_requested = 0;
+	ex->released = true;
+	ex->release_until = now_s() + RELEASE_HOLD_S;
+	if (ex->st)
+		detach(ex, "SIGUSR1: module released for rmmod");
+}
+
+static bool listed(const struct dmr_dm_dev *devs, int n, uint32_t kdev)
+{
+	for (int i = 0; i < n; i++)
+		if (devs[i].kdev == kdev)
+			return true;
+	return false;
+}
+
+/* one cycle: read the BPF deltas, list the devices, write the file.  0 or -1 */
+static int collect_and_write(struct exporter *ex)
+{
+	struct dmr_dm_dev *devs = NULL;
+	struct exp_textfile tf;
+	struct exp_render_in in = { 0 };
+	uint32_t gone[DMR_IOSTATS_MAX_DEVS];
+	bool have_snap = false;
+	char err[512];
+	int n, ng, ret = -1;
+
+	if (ex->st) {
+		int r = dmr_iostats_read(ex->st, DMR_IOSTATS_INTERVAL, &ex->snap);
+
+		if (r) {
+			snprintf(err, sizeof(err), "reading the BPF maps: %s", strerror(-r));
+			detach(ex, err);
+		} else {
+			have_snap = true;
+		}
+	}
+
+	if (access("/sys/class/misc/device-mapper", F_OK)) {
+		/* no device-mapper in this kernel (dm_mod not loaded): no devices */
+		if (env.verbose)
+			report_once(ex->list_err, sizeof(ex->list_err),
+				    "device-mapper is not available (dm_mod not loaded): no remap devices");
+		n = 0;
+	} else {
+		n = dmr_dm_list_remap(&devs);
+		if (n < 0) {
+			/* leave the old file: it goes stale, and the stale alert tells */
+			snprintf(err, sizeof(err),
+				 "cannot list device-mapper devices: %s; file not updated",
+				 strerror(-n));
+			report_once(ex->list_err, sizeof(ex->list_err), err);
+			n = 0;
+			goto out;
+		}
+		ex->list_err[0] = '\0';
+	}
+
+	ng = exp_acc_sync(&ex->acc, devs, n, gone, DMR_IOSTATS_MAX_DEVS);
+	if (ng < 0) {
+		fprintf(stderr, PROG ": out of memory\n");
+		goto out;
+	}
+	if (ex->st)
+		for (int i = 0; i < ng; i++)
+			dmr_iostats_forget(ex->st, gone[i]);
+	if (have_snap) {
+		uint32_t seen[DMR_IOSTATS_MAX_DEVS];
+		size_t ns = dmr_iostats_devs(&ex->snap, seen, DMR_IOSTATS_MAX_DEVS);
+
+		exp_acc_add(&ex->acc, &ex->snap);
+		/* devices that came and went between two cycles */
+		for (size_t i = 0; i < ns; i++)
+			if (!listed(devs, n, seen[i]))
+				dmr_iostats_forget(ex->st, seen[i]);
+	}
+
+	in.devs = devs;
+	in.nr_devs = n;
+	in.acc = ex->ever_attached ? &ex->acc : NULL;
+	in.bpf_attached = ex->st != NULL;
+	in.module_loaded = ex->module_loaded;
+
+	if (exp_textfile_open(&tf, env.dir, PROM_NAME, err, sizeof(err))) {
+		report_once(ex->write_err, sizeof(ex->write_err), err);
+		goto out;
+	}
+	if (exp_render(tf.f, &in)) {
+		exp_textfile_abort(&tf);
+		snprintf(err, sizeof(err), "writing a temporary file in %s failed", env.dir);
+		report_once(ex->write_err, sizeof(ex->write_err), err);
+		goto out;
+	}
+	if (exp_textfile_commit(&tf, err, sizeof(err))) {
+		report_once(ex->write_err, sizeof(ex->write_err), err);
+		goto out;
+	}
+	ex->write_err[0] = '\0';
+	ret = 0;
+out:
+	dmr_dm_free_list(devs, n);
+	return ret;
+}
+
+/*
+ * Sleep up to ms with the signals unblocked (they are blocked otherwise, so
+ * that one arriving just before the wait is not missed); false on SIGTERM/INT.
+ */
+static bool wait_ms(long ms, const sigset_t *unblocked)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	if (dmr_should_exit())
+		return false;
+	ppoll(NULL, 0, &ts, unblocked);
+	return !dmr_should_exit();
+}
+
+static int setup_signals(sigset_t *unblocked)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	if (dmr_signals_install())
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR1, &sa, NULL))
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGUSR1);
+	return sigprocmask(SIG_BLOCK, &block, unblocked);
+}
+
+static int check_dir(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st)) {
+		fprintf(stderr, PROG ": textfile directory %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, PROG ": textfile directory %s: not a directory\n", dir);
+		return -1;
+	}
+	if (access(dir, W_OK | X_OK)) {
+		fprintf(stderr, PROG ": textfile directory %s: not writable: %s\n", dir,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int run_once(struct exporter *ex, const sigset_t *unblocked)
+{
+	update_module(ex);
+	if (env.interval) {
+		try_attach(ex);
+		if (ex->st) {
+			/* a first read starts the interval */
+			dmr_iostats_read(ex->st, DMR_IOSTATS_INTERVAL, &ex->snap);
+			for (long left = (long)env.interval * 1000; left > 0; left -= POLL_MS)
+				if (!wait_ms(left < POLL_MS ? left : POLL_MS, unblocked))
+					return 0;	/* stopped: nothing written */
+		}
+	}
+	return collect_and_write(ex) ? 1 : 0;
+}
+
+static int run_daemon(struct exporter *ex, const sigset_t *unblocked)
+{
+	if (env.verbose)
+		fprintf(stderr, PROG ": writing %s/" PROM_NAME " every %lu s\n", env.dir,
+			env.interval);
+	for (;;) {
+		time_t next;
+
+		update_module(ex);
+		try_attach(ex);
+		collect_and_write(ex);
+		next = now_s() + (time_t)env.interval;
+
+		while (now_s() < next) {
+			long left = (long)(next - now_s()) * 1000;
+			bool was_loaded = ex->module_loaded, was_released = ex->released;
+
+			if (!wait_ms(left < POLL_MS ? left : POLL_MS, unblocked))
+				return 0;
+			if (release_requested) {
+				release(ex);
+				break;		/* show bpf_attached 0 at once */
+			}
+			/*
+			 * The module came or went, or a release ended: attach
+			 * (or show the detach) and write without waiting.
+			 */
+			if (update_module(ex) || was_loaded != ex->module_loaded ||
+			    (was_released && !ex->released))
+				break;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = {
+		.options = opts,
+		.parser = parse_opt,
+		.args_doc = NULL,
+		.doc = doc,
+	};
+	struct exporter ex;
+	sigset_t unblocked;
+	int ret;
+
+	/* first, so that an early SIGTERM also ends with exit 0 */
+	if (setup_signals(&unblocked)) {
+		fprintf(stderr, PROG ": cannot install signal handlers: %s\n", strerror(errno));
+		return 1;
+	}
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
+		return EXIT_USAGE;
+	if (geteuid() != 0) {
+		fprintf(stderr, PROG ": must run as root (device-mapper status and BPF need it)\n");
+		return 1;
+	}
+	if (check_dir(env.dir))
+		return 1;
+	dmr_dm_set_verbose(env.verbose);
+	dmr_bpf_set_verbose(env.verbose);
+	exp_textfile_cleanup_stale(env.dir, PROM_NAME);
+
+	memset(&ex, 0, sizeof(ex));
+	ret = env.once ? run_once(&ex, &unblocked) : run_daemon(&ex, &unblocked);
+
+	if (ex.st)
+		dmr_iostats_close(ex.st);
+	dmr_iostats_snap_free(&ex.snap);
+	exp_acc_free(&ex.acc);
+	return ret;
+}

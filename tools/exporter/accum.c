@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accum.h"
+
+struct exp_dev *exp_acc_find(struct exp_acc *a, uint32_t kdev)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->devs[i].kdev == kdev)
+			return &a->devs[i];
+	return NULL;
+}
+
+static const struct dmr_dm_dev *listed(const struct dmr_dm_dev *devs, int n, uint32_t kdev)
+{
+	for (int i = 0; i < n; i++)
+		if (devs[i].kdev == kdev)
+			return &devs[i];
+	return NULL;
+}
+
+int exp_acc_sync(struct exp_acc *a, const struct dmr_dm_dev *devs, int n,
+		 uint32_t *gone, size_t max_gone)
+{
+	size_t ngone = 0, keep = 0;
+
+	/* drop the entries of devices that went away */
+	for (size_t i = 0; i < a->n; i++) {
+		const struct dmr_dm_dev *d = listed(devs, n, a->devs[i].kdev);
+
+		if (!d) {
+			if (ngone < max_gone)
+				gone[ngone++] = a->devs[i].kdev;
+			continue;
+		}
+		if (strcmp(d->name, a->devs[i].name)) {
+			/* another device took the number: start from zero */
+			memset(&a->devs[i], 0, sizeof(a->devs[i]));
+			a->devs[i].kdev = d->kdev;
+			snprintf(a->devs[i].name, sizeof(a->devs[i].name), "%s", d->name);
+		}
+		if (keep != i)
+			a->devs[keep] = a->devs[i];
+		keep++;
+	}
+	a->n = keep;
+
+	/* add the new ones */
+	for (int i = 0; i < n; i++) {
+		struct exp_dev *e;
+
+		if (exp_acc_find(a, devs[i].kdev))
+			continue;
+		if (a->n == a->cap) {
+			size_t cap = a->cap ? a->cap * 2 : 8;
+			struct exp_dev *nd = realloc(a->devs, cap * sizeof(*nd));
+
+			if (!nd)
+				return -ENOMEM;
+			a->devs = nd;
+			a->cap = cap;
+		}
+		e = &a->devs[a->n++];
+		memset(e, 0, sizeof(*e));
+		e->kdev = devs[i].kdev;
+		snprintf(e->name, sizeof(e->name), "%s", devs[i].name);
+	}
+	return (int)ngone;
+}
+
+static void hist_add(struct exp_hist *h, const uint64_t *slots, uint64_t count, uint64_t sum_ns)
+{
+	for (int i = 0; i < EXP_SLOTS; i++)
+		h->slots[i] += slots[i];
+	h->count += count;
+	h->sum_ns += sum_ns;
+}
+
+void exp_acc_add(struct exp_acc *a, const struct dmr_iostats_snap *s)
+{
+	for (size_t i = 0; i < s->nr_lat; i++) {
+		const struct dmr_iostats_lat *l = &s->lat[i];
+		struct exp_dev *e = exp_acc_find(a, l->dev);
+
+		if (!e || l->op >= EXP_OPS || l->path >= EXP_PATHS)
+			continue;
+		hist_add(&e->lat[l->op][l->path], l->v.slots, l->v.count, l->v.sum_ns);
+	}
+	for (size_t i = 0; i < s->nr_io; i++) {
+		const struct dmr_iostats_io *io = &s->io[i];
+		struct exp_dev *e = exp_acc_find(a, io->dev);
+
+		if (!e || io->op >= EXP_OPS)
+			continue;
+		e->ios[io->op] += io->v.ios;
+		e->bytes[io->op] += io->v.bytes;
+		e->remapped_ios[io->op] += io->v.remapped;
+	}
+	for (size_t i = 0; i < s->nr_md; i++) {
+		const struct dmr_iostats_md *m = &s->md[i];
+		struct exp_dev *e = exp_acc_find(a, m->dev);
+
+		if (!e)
+			continue;
+		hist_add(&e->md, m->v.slots, m->v.count, m->v.sum_ns);
+		e->md_errors += m->v.errors;
+	}
+}
+
+void exp_acc_free(struct exp_acc *a)
+{
+	free(a->devs);
+	memset(a, 0, sizeof(*a));
+}

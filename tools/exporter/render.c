@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "dm_remap_events.h"
+#include "hist.h"
+#include "names.h"
+#include "render.h"
+#include "version.h"
+
+char *exp_fmt_seconds(uint64_t ns, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%" PRIu64 ".%09" PRIu64, (uint64_t)(ns / 1000000000U),
+			 (uint64_t)(ns % 1000000000U));
+
+	if (n <= 0 || (size_t)n >= len)
+		return buf;
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	return buf;
+}
+
+char *exp_escape_label(const char *s, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	if (!len)
+		return buf;
+	for (; *s && o + 2 < len; s++) {
+		if (*s == '\\' || *s == '"') {
+			buf[o++] = '\\';
+			buf[o++] = *s;
+		} else if (*s == '\n') {
+			buf[o++] = '\\';
+			buf[o++] = 'n';
+		} else {
+			buf[o++] = *s;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* device="NAME",dm="dm-N" */
+static void dev_labels(const struct dmr_dm_dev *d, char *buf, size_t len)
+{
+	char esc[2 * DMR_DM_NAME_LEN + 1];
+
+	snprintf(buf, len, "device=\"%s\",dm=\"dm-%u\"",
+		 exp_escape_label(d->name, esc, sizeof(esc)), DM_REMAP_DEV_MINOR(d->kdev));
+}
+
+static void family(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static bool has(const struct dmr_dm_dev *d, enum dmr_status_key k)
+{
+	return d->status.present & (1u << k);
+}
+
+/* one family with one sample per device whose status has key k */
+static void status_family(FILE *f, const struct exp_render_in *in, const char *name,
+			  const char *type, const char *help, enum dmr_status_key k,
+			  uint64_t (*value)(const struct dmr_dm_dev *))
+{
+	char labels[512];
+
+	family(f, name, type, help);
+	for (int i = 0; i < in->nr_devs; i++) {
+		const struct dmr_dm_dev *d = &in->devs[i];
+
+		if (!has(d, k))
+			continue;
+		dev_labels(d, labels, sizeof(labels));
+		fprintf(f, "%s{%s} %" PRIu64 "\n", name, labels, value(d));
+	}
+}
+
+static uint64_t v_remapped(const struct dmr_dm_dev *d) { return d->status.remapped; }
+static uint64_t v_spare_total(const struct dmr_dm_dev *d) { return d->status.spare_total; }
+static uint64_t v_spare_free(const struct dmr_dm_dev *d) { return d->status.spare_free; }
+static uint64_t v_pending(const struct dmr_dm_dev *d) { return d->status.pending; }
+static uint64_t v_ro(const struct dmr_dm_dev *d) { return d->status.mode == DMR_MODE_RO; }
+static uint64_t v_block_size(const struct dmr_dm_dev *d) { return d->status.block_size; }
+static uint64_t v_lost(const struct dmr_dm_dev *d) { return d->status.lost_sectors; }
+static uint64_t v_commits(const struct dmr_dm_dev *d) { return d->status.md_commits; }
+static uint64_t v_scrub(const struct dmr_dm_dev *d)
+{
+	return d->status.scrub == DMR_SCRUB_RUNNING;
+}
+
+static void hist_series(FILE *f, const char *name, const char *labels, const struct exp_hist *h)
+{
+	uint64_t cum = 0;
+	char le[32], sum[32];
+	unsigned int i;
+
+	for (i = 0; i < EXP_LE_FIRST; i++)
+		cum += h->slots[i];
+	for (; i <= EXP_LE_LAST; i++) {
+		cum += h->slots[i];
+		fprintf(f, "%s_bucket{%s,le=\"%s\"} %" PRIu64 "\n", name, labels,
+			exp_fmt_seconds(dmr_hist_slot_high(i), le, sizeof(le)), cum);
+	}
+	/*
+	 * +Inf and _count from the slots rather than h->count: the BPF side
+	 * bumps a slot and the count one after the other, and a read in
+	 * between must not give a +Inf bucket below the last finite one.
+	 */
+	for (; i < EXP_SLOTS; i++)
+		cum += h->slots[i];
+	fprintf(f, "%s_bucket{%s,le=\"+Inf\"} %" PRIu64 "\n", name, labels, cum);
+	fprintf(f, "%s_sum{%s} %s\n", name, labels, exp_fmt_seconds(h->sum_ns, sum, sizeof(sum)));
+	fprintf(f, "%s_count{%s} %" PRIu64 "\n", name, labels, cum);
+}
+
+/* read and write always; flush and discard once they were seen */
+static bool op_shown(const struct exp_dev *e, unsigned int op)
+{
+	return op == DM_REMAP_OP_READ || op == DM_REMAP_OP_WRITE || e->ios[op] ||
+	       e->lat[op][DM_REMAP_PATH_MAIN].count || e->lat[op][DM_REMAP_PATH_SPARE].count;
+}
+
+static void bpf_counter_family(FILE *f, const struct exp_render_in *in, const char *name,
+			       const char *help, const uint64_t *(*arr)(const struct exp_dev *))
+{
+	char labels[512];
+
+	family(f, name, "counter", help);
+	for (int i = 0; i < in->nr_devs; i++) {
+		const struct dmr_dm_dev *d = &in->devs[i];
+		const struct exp_dev *e = exp_acc_find(in->acc, d->kdev);
+
+		if (!e)
+			continue;
+		dev_labels(d, labels, sizeof(labels));
+		for (unsigned int op = 0; op < EXP_OPS; op++)
+			if (op_shown(e, op))
+				fprintf(f, "%s{%s,op=\"%s\"} %" PRIu64 "\n", name, labels,
+					dmr_op_name(op), arr(e)[op]);
+	}
+}
+
+static const uint64_t *a_ios(const struct exp_dev *e) { return e->ios; }
+static const uint64_t *a_bytes(const struct exp_dev *e) { return e->bytes; }
+static const uint64_t *a_remapped(const struct exp_dev *e) { return e->remapped_ios; }
+
+static void bpf_families(FILE *f, const struct exp_render_in *in)
+{
+	char labels[512], l2[600];
+
+	bpf_counter_family(f, in, "dm_remap_io_requests_total",
+			   "Completed I/O requests since the exporter started (BPF).", a_ios);
+	bpf_counter_family(f, in, "dm_remap_io_bytes_total",
+			   "Bytes of completed I/O requests since the exporter started (BPF).",
+			   a_bytes);
+	bpf_counter_family(f, in, "dm_remap_io_remapped_requests_total",
+			   "Completed I/O requests served by the spare device since the exporter started (BPF).",
+			   a_remapped);
+
+	family(f, "dm_remap_io_latency_seconds", "histogram",
+	       "Latency of completed I/O requests by operation and path (main or spare device), since the exporter started (BPF).");
+	for (int i = 0; i < in->nr_devs; i++) {
+		const struct dmr_dm_dev *d = &in->devs[i];
+		const struct exp_dev *e = exp_acc_find(in->acc, d->kdev);
+
+		if (!e)
+			continue;
+		dev_labels(d, labels, sizeof(labels));
+		for (unsigned int op = 0; op < EXP_OPS; op++) {
+			if (!op_shown(e, op))
+				continue;
+			for (unsigned int p = 0; p < EXP_PATHS; p++) {
+				snprintf(l2, sizeof(l2), "%s,op=\"%s\",path=\"%s\"", labels,
+					 dmr_op_name(op), dmr_path_name(p));
+				hist_series(f, "dm_remap_io_latency_seconds", l2, &e->lat[op][p]);
+			}
+		}
+	}
+
+	family(f, "dm_remap_metadata_commit_duration_seconds", "histogram",
+	       "Duration of metadata commits since the exporter started (BPF).");
+	for (int i = 0; i < in->nr_devs; i++) {
+		const struct dmr_dm_dev *d = &in->devs[i];
+		const struct exp_dev *e = exp_acc_find(in->acc, d->kdev);
+
+		if (!e)
+			continue;
+		dev_labels(d, labels, sizeof(labels));
+		hist_series(f, "dm_remap_metadata_commit_duration_seconds", labels, &e->md);
+	}
+
+	family(f, "dm_remap_metadata_commit_errors_total", "counter",
+	       "Failed metadata commits since the exporter started (BPF).");
+	for (int i = 0; i < in->nr_devs; i++) {
+		const struct dmr_dm_dev *d = &in->devs[i];
+		const struct exp_dev *e = exp_acc_find(in->acc, d->kdev);
+
+		if (!e)
+			continue;
+		dev_labels(d, labels, sizeof(labels));
+		fprintf(f, "dm_remap_metadata_commit_errors_total{%s} %" PRIu64 "\n", labels,
+			e->md_errors);
+	}
+}
+
+int exp_render(FILE *f, const struct exp_render_in *in)
+{
+	char labels[512];
+
+	status_family(f, in, "dm_remap_remapped_blocks", "gauge",
+		      "Blocks of the main device currently remapped to the spare device.",
+		      DMR_ST_REMAPPED, v_remapped);
+	status_family(f, in, "dm_remap_spare_blocks", "gauge",
+		      "Size of the spare block pool, in blocks.", DMR_ST_SPARE_TOTAL, v_spare_total);
+	status_family(f, in, "dm_remap_spare_free_blocks", "gauge",
+		      "Spare blocks still free.", DMR_ST_SPARE_FREE, v_spare_free);
+	status_family(f, in, "dm_remap_pending_blocks", "gauge",
+		      "Blocks that failed a read and are remapped on their next write.",
+		      DMR_ST_PENDING, v_pending);
+	status_family(f, in, "dm_remap_read_only", "gauge",
+		      "1 when the device turned read-only (metadata could not be written), else 0.",
+		      DMR_ST_MODE, v_ro);
+	status_family(f, in, "dm_remap_block_size_bytes", "gauge",
+		      "Remap granularity in bytes.", DMR_ST_BLOCK_SIZE, v_block_size);
+	status_family(f, in, "dm_remap_scrub_running", "gauge",
+		      "1 while a background scrub runs, else 0.", DMR_ST_SCRUB, v_scrub);
+
+	family(f, "dm_remap_io_errors_total", "counter",
+	       "I/O errors of the main device seen by the target (status read_errors/write_errors; reset by clear_stats and table or module reload).");
+	for (int i = 0; i < in->nr_devs; i++) {
+		const struct dmr_dm_dev *d = &in->devs[i];
+
+		dev_labels(d, labels, sizeof(labels));
+		if (has(d, DMR_ST_READ_ERRORS))
+			fprintf(f, "dm_remap_io_errors_total{%s,op=\"read\"} %" PRIu64 "\n",
+				labels, d->status.read_errors);
+		if (has(d, DMR_ST_WRITE_ERRORS))
+			fprintf(f, "dm_remap_io_errors_total{%s,op=\"write\"} %" PRIu64 "\n",
+				labels, d->status.write_errors);
+	}
+	status_family(f, in, "dm_remap_remaps_total", "counter",
+		      "Remaps ever made on this spare: the size of the persistent remap table, which survives clear_stats, reloads and reboots.",
+		      DMR_ST_REMAPPED, v_remapped);
+	status_family(f, in, "dm_remap_lost_sectors_total", "counter",
+		      "Sectors zero-filled because they could not be read while rebuilding a block (reset by clear_stats and table or module reload).",
+		      DMR_ST_LOST_SECTORS, v_lost);
+	status_family(f, in, "dm_remap_metadata_commits_total", "counter",
+		      "Metadata commits (reset by clear_stats and table or module reload).",
+		      DMR_ST_MD_COMMITS, v_commits);
+
+	if (in->acc)
+		bpf_families(f, in);
+
+	family(f, "dm_remap_exporter_bpf_attached", "gauge",
+	       "1 when the exporter's BPF programs are attached to the dm_remap tracepoints (latency histograms live), else 0.");
+	fprintf(f, "dm_remap_exporter_bpf_attached %d\n", in->bpf_attached ? 1 : 0);
+	family(f, "dm_remap_exporter_module_loaded", "gauge",
+	       "1 when the dm_remap module is loaded, else 0.");
+	fprintf(f, "dm_remap_exporter_module_loaded %d\n", in->module_loaded ? 1 : 0);
+	family(f, "dm_remap_exporter_devices", "gauge", "Number of dm devices with a remap target.");
+	fprintf(f, "dm_remap_exporter_devices %d\n", in->nr_devs);
+	family(f, "dm_remap_exporter_build_info", "gauge", "Version of dmremap-exporter; always 1.");
+	fprintf(f, "dm_remap_exporter_build_info{version=\"%s\"} 1\n", DMREMAP_VERSION);
+
+	fflush(f);
+	return ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmr_iostats_snap.c - the pure part of dmr_iostats.h: sorting, deltas,
+ * copies and lookups on snapshots.  No libbpf here (unit-tested).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dmr_iostats.h"
+
+static int cmp_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_lat(const void *pa, const void *pb)
+{
+	const struct dmr_iostats_lat *a = pa, *b = pb;
+	int c = cmp_u32(a->dev, b->dev);
+
+	if (!c)
+		c = cmp_u32(a->op, b->op);
+	if (!c)
+		c = cmp_u32(a->path, b->path);
+	return c;
+}
+
+static int cmp_io(const void *pa, const void *pb)
+{
+	const struct dmr_iostats_io *a = pa, *b = pb;
+	int c = cmp_u32(a->dev, b->dev);
+
+	return c ? c : cmp_u32(a->op, b->op);
+}
+
+static int cmp_md(const void *pa, const void *pb)
+{
+	const struct dmr_iostats_md *a = pa, *b = pb;
+
+	return cmp_u32(a->dev, b->dev);
+}
+
+void dmr_iostats_snap_sort(struct dmr_iostats_snap *s)
+{
+	if (s->nr_lat)
+		qsort(s->lat, s->nr_lat, sizeof(*s->lat), cmp_lat);
+	if (s->nr_io)
+		qsort(s->io, s->nr_io, sizeof(*s->io), cmp_io);
+	if (s->nr_md)
+		qsort(s->md, s->nr_md, sizeof(*s->md), cmp_md);
+}
+
+void dmr_iostats_snap_free(struct dmr_iostats_snap *s)
+{
+	if (!s)
+		return;
+	free(s->lat);
+	free(s->io);
+	free(s->md);
+	memset(s, 0, sizeof(*s));
+}
+
+static int dup_array(void **dst, const void *src, size_t n, size_t size)
+{
+	void *p;
+
+	*dst = NULL;
+	if (!n)
+		return 0;
+	p = malloc(n * size);
+	if (!p)
+		return -ENOMEM;
+	memcpy(p, src, n * size);
+	*dst = p;
+	return 0;
+}
+
+int dmr_iostats_snap_copy(struct dmr_iostats_snap *dst, const struct dmr_iostats_snap *src)
+{
+	struct dmr_iostats_snap t = *src;
+
+	if (dup_array((void **)&t.lat, src->lat, src->nr_lat, sizeof(*src->lat)) ||
+	    dup_array((void **)&t.io, src->io, src->nr_io, sizeof(*src->io)) ||
+	    dup_array((void **)&t.md, src->md, src->nr_md, sizeof(*src->md))) {
+		free(t.lat != src->lat ? t.lat : NULL);
+		free(t.io != src->io ? t.io : NULL);
+		free(t.md != src->md ? t.md : NULL);
+		return -ENOMEM;
+	}
+	*dst = t;
+	return 0;
+}
+
+/* a - b, or a when a counter went backwards (the entry was recreated) */
+static uint64_t sub(uint64_t a, uint64_t b)
+{
+	return a >= b ? a - b : a;
+}
+
+static void lat_sub(struct dmr_iostats_latval *o, const struct dmr_iostats_latval *a, const struct dmr_iostats_latval *b)
+{
+	if (a->count < b->count) {	/* recreated: take it whole */
+		*o = *a;
+		return;
+	}
+	for (int i = 0; i < DMR_IOSTATS_SLOTS; i++)
+		o->slots[i] = sub(a->slots[i], b->slots[i]);
+	o->count = a->count - b->count;
+	o->sum_ns = sub(a->sum_ns, b->sum_ns);
+}
+
+static void io_sub(struct dmr_iostats_ioval *o, const struct dmr_iostats_ioval *a, const struct dmr_iostats_ioval *b)
+{
+	if (a->ios < b->ios) {
+		*o = *a;
+		return;
+	}
+	o->ios = a->ios - b->ios;
+	o->bytes = sub(a->bytes, b->bytes);
+	o->errors = sub(a->errors, b->errors);
+	o->remapped = sub(a->remapped, b->remapped);
+}
+
+static void md_sub(struct dmr_iostats_mdval *o, const struct dmr_iostats_mdval *a, const struct dmr_iostats_mdval *b)
+{
+	if (a->count < b->count) {
+		*o = *a;
+		return;
+	}
+	for (int i = 0; i < DMR_IOSTATS_SLOTS; i++)
+		o->slots[i] = sub(a->slots[i], b->slots[i]);
+	o->count = a->count - b->count;
+	o->sum_ns = sub(a->sum_ns, b->sum_ns);
+	o->errors = sub(a->errors, b->errors);
+	o->entries = sub(a->entries, b->entries);
+}
+
+int dmr_iostats_snap_delta(const struct dmr_iostats_snap *cur,
+			   const struct dmr_iostats_snap *prev,
+			   struct dmr_iostats_snap *out)
+{
+	struct dmr_iostats_snap t = *cur;
+	size_t j;
+
+	t.lat = NULL;
+	t.io = NULL;
+	t.md = NULL;
+	if (dmr_iostats_snap_copy(&t, cur))
+		return -ENOMEM;
+	t.interval_ns = prev && cur->ts_ns > prev->ts_ns ? cur->ts_ns - prev->ts_ns : 0;
+	if (!prev) {
+		*out = t;
+		return 0;
+	}
+
+	/* merge walks: both sides sorted by key */
+	j = 0;
+	for (size_t i = 0; i < t.nr_lat; i++) {
+		while (j < prev->nr_lat && cmp_lat(&prev->lat[j], &cur->lat[i]) < 0)
+			j++;
+		if (j < prev->nr_lat && !cmp_lat(&prev->lat[j], &cur->lat[i]))
+			lat_sub(&t.lat[i].v, &cur->lat[i].v, &prev->lat[j].v);
+	}
+	j = 0;
+	for (size_t i = 0; i < t.nr_io; i++) {
+		while (j < prev->nr_io && cmp_io(&prev->io[j], &cur->io[i]) < 0)
+			j++;
+		if (j < prev->nr_io && !cmp_io(&prev->io[j], &cur->io[i]))
+			io_sub(&t.io[i].v, &cur->io[i].v, &prev->io[j].v);
+	}
+	j = 0;
+	for (size_t i = 0; i < t.nr_md; i++) {
+		while (j < prev->nr_md && cmp_md(&prev->md[j], &cur->md[i]) < 0)
+			j++;
+		if (j < prev->nr_md && !cmp_md(&prev->md[j], &cur->md[i]))
+			md_sub(&t.md[i].v, &cur->md[i].v, &prev->md[j].v);
+	}
+	*out = t;
+	return 0;
+}
+
+const struct dmr_iostats_lat *dmr_iostats_find_lat(const struct dmr_iostats_snap *s,
+						   uint32_t dev, uint32_t op, uint32_t path)
+{
+	struct dmr_iostats_lat k = { .dev = dev, .op = op, .path = path };
+
+	if (!s->nr_lat)
+		return NULL;
+	return bsearch(&k, s->lat, s->nr_lat, sizeof(k), cmp_lat);
+}
+
+const struct dmr_iostats_io *dmr_iostats_find_io(const struct dmr_iostats_snap *s,
+						 uint32_t dev, uint32_t op)
+{
+	struct dmr_iostats_io k = { .dev = dev, .op = op };
+
+	if (!s->nr_io)
+		return NULL;
+	return bsearch(&k, s->io, s->nr_io, sizeof(k), cmp_io);
+}
+
+const struct dmr_iostats_md *dmr_iostats_find_md(const struct dmr_iostats_snap *s, uint32_t dev)
+{
+	struct dmr_iostats_md k = { .dev = dev };
+
+	if (!s->nr_md)
+		return NULL;
+	return bsearch(&k, s->md, s->nr_md, sizeof(k), cmp_md);
+}
+
+bool dmr_iostats_dev_sum(const struct dmr_iostats_snap *s, uint32_t dev,
+			 struct dmr_iostats_ioval *io, struct dmr_iostats_latval *lat)
+{
+	bool any = false;
+
+	if (io)
+		memset(io, 0, sizeof(*io));
+	if (lat)
+		memset(lat, 0, sizeof(*lat));
+	for (size_t i = 0; i < s->nr_io; i++) {
+		if (s->io[i].dev != dev)
+			continue;
+		any = true;
+		if (io) {
+			io->ios += s->io[i].v.ios;
+			io->bytes += s->io[i].v.bytes;
+			io->errors += s->io[i].v.errors;
+			io->remapped += s->io[i].v.remapped;
+		}
+	}
+	for (size_t i = 0; i < s->nr_lat; i++) {
+		if (s->lat[i].dev != dev)
+			continue;
+		any = true;
+		if (lat) {
+			for (int k = 0; k < DMR_IOSTATS_SLOTS; k++)
+				lat->slots[k] += s->lat[i].v.slots[k];
+			lat->count += s->lat[i].v.count;
+			lat->sum_ns += s->lat[i].v.sum_ns;
+		}
+	}
+	return any;
+}
+
+static size_t add_dev(uint32_t *devs, size_t n, size_t max, uint32_t dev)
+{
+	size_t lo = 0, hi = n;
+
+	/* devs[0..n) is sorted; insert dev if absent and there is room */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (devs[mid] == dev)
+			return n;
+		if (devs[mid] < dev)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (n == max)
+		return n;
+	memmove(devs + lo + 1, devs + lo, (n - lo) * sizeof(*devs));
+	devs[lo] = dev;
+	return n + 1;
+}
+
+size_t dmr_iostats_devs(const struct dmr_iostats_snap *s, uint32_t *devs, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nr_io; i++)
+		n = add_dev(devs, n, max, s->io[i].dev);
+	for (size_t i = 0; i < s->nr_lat; i++)
+		n = add_dev(devs, n, max, s->lat[i].dev);
+	for (size_t i = 0; i < s->nr_md; i++)
+		n = add_dev(devs, n, max, s->md[i].dev);
+	return n;
+}
