@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "command.h"
 #include "dmr_meta.h"
 #include "dmr_meta_print.h"
 #include "version.h"
@@ -224,14 +225,9 @@ static int cmd_check(int argc, char **argv)
 
 /* ------------------------------------------------------------------ main */
 
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-};
-
-static const struct command commands[] = {
-	{ "dump", cmd_dump },
-	{ "check", cmd_check },
+static const struct dmr_command commands[] = {
+	{ "dump", cmd_dump, "superblocks, geometry, binding, table and mapping in effect" },
+	{ "check", cmd_check, "validate everything; one line per problem" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -290,19 +286,9 @@ int main(int argc, char **argv)
 		.args_doc = "COMMAND [OPTIONS] SPARE",
 		.doc = main_doc,
 	};
-	char name[64];
-
 	argp_err_exit_status = EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return EXIT_USAGE;
-	for (size_t i = 0; i < NR_COMMANDS; i++) {
-		if (strcmp(argv[cmd_index], commands[i].name))
-			continue;
-		snprintf(name, sizeof(name), PROG " %s", commands[i].name);
-		argv[cmd_index] = name;
-		return commands[i].run(argc - cmd_index, argv + cmd_index);
-	}
-	fprintf(stderr, PROG ": unknown command '%s' (known: dump, check); see '" PROG " -h'\n",
-		argv[cmd_index]);
-	return EXIT_USAGE;
+	return dmr_command_run(PROG, commands, NR_COMMANDS, argc - cmd_index,
+			       argv + cmd_index, EXIT_USAGE);
 }

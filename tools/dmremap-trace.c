@@ -20,6 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "command.h"
 #include "bpf_attach.h"
 #include "devcache.h"
 #include "dm.h"
@@ -1218,13 +1219,7 @@ out:
 
 /* ----------------------------------------------------------------- main */
 
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *help;
-};
-
-static const struct command commands[] = {
+static const struct dmr_command commands[] = {
 	{ "events", cmd_events, "remap, I/O error, pending, lost, metadata commit and teardown events" },
 	{ "latency", cmd_latency, "latency histograms per device, op and path; metadata commits" },
 	{ "hang", cmd_hang, "stalled work items, teardown phases and I/O, each reported once" },
@@ -1288,19 +1283,9 @@ int main(int argc, char **argv)
 		.args_doc = "COMMAND [ARGS...]",
 		.doc = main_doc,
 	};
-	char name[64];
-
 	argp_err_exit_status = EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return EXIT_USAGE;
-	for (size_t i = 0; i < NR_COMMANDS; i++) {
-		if (strcmp(argv[cmd_index], commands[i].name))
-			continue;
-		snprintf(name, sizeof(name), PROG " %s", commands[i].name);
-		argv[cmd_index] = name;
-		return commands[i].run(argc - cmd_index, argv + cmd_index);
-	}
-	fprintf(stderr, PROG ": unknown command '%s' (known: events, latency, hang); see '" PROG " -h'\n",
-		argv[cmd_index]);
-	return EXIT_USAGE;
+	return dmr_command_run(PROG, commands, NR_COMMANDS, argc - cmd_index,
+			       argv + cmd_index, EXIT_USAGE);
 }
