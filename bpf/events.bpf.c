@@ -16,9 +16,7 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* set by user space before load: kernel dev_t values, nr_filter_devs == 0 means all */
-const volatile __u32 filter_devs[DMR_MAX_FILTER_DEVS] = {};
-const volatile __u32 nr_filter_devs = 0;
+#include "dev_filter.bpf.h"
 
 /* events that did not fit in the ring buffer */
 __u64 dropped = 0;
@@ -27,19 +25,6 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, DMR_EVENTS_RINGBUF_SIZE);
 } events SEC(".maps");
-
-static __always_inline bool dev_wanted(__u32 dev)
-{
-	if (!nr_filter_devs)
-		return true;
-	for (int i = 0; i < DMR_MAX_FILTER_DEVS; i++) {
-		if (i >= nr_filter_devs)
-			break;
-		if (filter_devs[i] == dev)
-			return true;
-	}
-	return false;
-}
 
 static __always_inline struct dmr_event *reserve(__u32 dev, __u32 type)
 {

@@ -20,9 +20,7 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* set before load: kernel dev_t values; nr_filter_devs == 0 means all */
-const volatile __u32 filter_devs[DMR_MAX_FILTER_DEVS] = {};
-const volatile __u32 nr_filter_devs = 0;
+#include "dev_filter.bpf.h"
 
 /* updates lost because a map was full */
 __u64 dropped = 0;
@@ -51,19 +49,6 @@ struct {
 /* zero values to insert (global: too large for the 512-byte stack) */
 static const struct dmr_lat_val zero_lat;
 static const struct dmr_md_val zero_md;
-
-static __always_inline bool dev_wanted(__u32 dev)
-{
-	if (!nr_filter_devs)
-		return true;
-	for (int i = 0; i < DMR_MAX_FILTER_DEVS; i++) {
-		if (i >= nr_filter_devs)
-			break;
-		if (filter_devs[i] == dev)
-			return true;
-	}
-	return false;
-}
 
 /* lookup, inserting `init` when missing; NULL (and dropped++) when full */
 static __always_inline void *lookup_or_init(void *map, const void *key, const void *init)
