@@ -57,13 +57,15 @@ enum dm_remap_reason {
 	DM_REMAP_REASON_WRITE_ERROR	= 0,
 	DM_REMAP_REASON_MANUAL		= 1,
 	DM_REMAP_REASON_READ_ERROR	= 2,
-	DM_REMAP_REASON_NR		= 3,
+	DM_REMAP_REASON_SPARE_ERROR	= 3,	/* moved off a failing spare block */
+	DM_REMAP_REASON_NR		= 4,
 };
 
 #define DM_REMAP_REASON_SYMBOLS					\
 	{ DM_REMAP_REASON_WRITE_ERROR,	"write_error" },	\
 	{ DM_REMAP_REASON_MANUAL,	"manual" },		\
-	{ DM_REMAP_REASON_READ_ERROR,	"read_error" }
+	{ DM_REMAP_REASON_READ_ERROR,	"read_error" },		\
+	{ DM_REMAP_REASON_SPARE_ERROR,	"spare_error" }
 
 /* dm_remap_teardown.phase */
 enum dm_remap_phase {
@@ -94,6 +96,28 @@ enum dm_remap_stage {
 #define DM_REMAP_STAGE_SYMBOLS				\
 	{ DM_REMAP_STAGE_ENTER,	"enter" },		\
 	{ DM_REMAP_STAGE_EXIT,	"exit" }
+
+/* dm_remap_state.mode */
+enum dm_remap_mode {
+	DM_REMAP_MODE_RW	= 0,
+	DM_REMAP_MODE_RO	= 1,	/* the metadata cannot be written */
+	DM_REMAP_MODE_NR	= 2,
+};
+
+#define DM_REMAP_MODE_SYMBOLS				\
+	{ DM_REMAP_MODE_RW,	"rw" },			\
+	{ DM_REMAP_MODE_RO,	"ro" }
+
+/* dm_remap_state.main: does the main device answer? */
+enum dm_remap_main_state {
+	DM_REMAP_MAIN_OK	= 0,
+	DM_REMAP_MAIN_OFFLINE	= 1,
+	DM_REMAP_MAIN_NR	= 2,
+};
+
+#define DM_REMAP_MAIN_SYMBOLS				\
+	{ DM_REMAP_MAIN_OK,	"ok" },			\
+	{ DM_REMAP_MAIN_OFFLINE, "offline" }
 
 /*
  * The kernel's dev_t encoding (include/linux/kdev_t.h), as carried by the

@@ -100,6 +100,10 @@ static int parse_optional(struct dm_arg_set *as, struct remap_args *args,
 		nr -= before - as->argc;
 	}
 
+	if (args->scrub_rate > REMAP_MAX_SCRUB_RATE) {
+		*error = "scrub_rate must be at most 16777216 KiB/s (16 GiB/s)";
+		return -EINVAL;
+	}
 	if (args->block_size < REMAP_MIN_BLOCK_SIZE ||
 	    args->block_size > REMAP_MAX_BLOCK_SIZE ||
 	    !is_power_of_2(args->block_size)) {

@@ -13,10 +13,12 @@ static const char * const scrub_state_names[] = {
 	[REMAP_SCRUB_DONE] = "done",
 };
 
-static u64 spare_free(struct remap_c *rc)
-{
-	return rc->md.geo.pool_blocks - READ_ONCE(rc->md.next_free);
-}
+static const char * const offline_reason_names[] = {
+	[REMAP_MAIN_OK] = "none",
+	[REMAP_OFFLINE_PROBE] = "probe",
+	[REMAP_OFFLINE_PATH] = "path",
+	[REMAP_OFFLINE_BREAKER] = "breaker",
+};
 
 /* The keys of the INFO status line; "stats" prints them with more. */
 static unsigned int emit_status_keys(struct remap_c *rc, char *result,
@@ -25,13 +27,14 @@ static unsigned int emit_status_keys(struct remap_c *rc, char *result,
 	DMEMIT("mode=%s block_size=%u remapped=%lld spare_total=%llu spare_free=%llu",
 	       READ_ONCE(rc->read_only) ? "ro" : "rw", rc->args.block_size,
 	       atomic64_read(&rc->nr_remapped), rc->md.geo.pool_blocks,
-	       spare_free(rc));
+	       remap_spare_free(rc));
 	DMEMIT(" pending=%lld read_errors=%lld write_errors=%lld lost_sectors=%lld",
 	       atomic64_read(&rc->nr_pending), atomic64_read(&rc->read_errors),
 	       atomic64_read(&rc->write_errors), atomic64_read(&rc->lost_sectors));
-	DMEMIT(" md_commits=%lld md_seq=%llu scrub=%s",
+	DMEMIT(" md_commits=%lld md_seq=%llu scrub=%s main=%s",
 	       atomic64_read(&rc->md_commits), READ_ONCE(rc->md.seq),
-	       scrub_state_names[READ_ONCE(rc->scrub_state)]);
+	       scrub_state_names[READ_ONCE(rc->scrub_state)],
+	       READ_ONCE(rc->main_offline) ? "offline" : "ok");
 	return sz;
 }
 
@@ -106,7 +109,8 @@ static int msg_remap(struct remap_c *rc, unsigned int argc, char **argv)
 		DMERR("%s: remap of sector %llu failed: %d%s", dev_name_of(rc),
 		      sector, r, r == -ENOSPC ? " (no spare block left)" :
 				 r == -EROFS ? " (device is read-only)" :
-				 r == -EBUSY ? " (device is suspended)" : "");
+				 r == -EBUSY ? " (device is suspended)" :
+				 r == -EIO ? " (a device did not answer)" : "");
 	return r;
 }
 
@@ -121,6 +125,8 @@ static int msg_stats(struct remap_c *rc, char *result, unsigned int maxlen)
 	DMEMIT(" scrub_pos=%llu scrub_blocks=%llu scrub_found=%llu inflight=%d",
 	       READ_ONCE(rc->scrub_pos), rc->nr_blocks, READ_ONCE(rc->scrub_found),
 	       atomic_read(&rc->inflight));
+	DMEMIT(" offline_reason=%s",
+	       offline_reason_names[READ_ONCE(rc->main_offline)]);
 	return 1;
 }
 

@@ -5,26 +5,30 @@
  * Reads the main device block by block, at scrub_rate KiB/s (or as fast as
  * it goes when started by a message with no rate set), and marks blocks
  * that cannot be read as pending, so that their next write remaps them.
- * It runs as a delayed work item on the target's workqueue, one tick of
- * reads at a time, and stops at the next block once the device starts
- * suspending: postsuspend cancels it synchronously.
+ * It runs as a delayed work item on the target's ordered workqueue, one
+ * tick of reads at a time, yields to the worker whenever the worker has
+ * something to do, pauses while the main device is offline (its failures
+ * then say nothing about its sectors), and stops at the next block once
+ * the device starts suspending: postsuspend cancels it synchronously.
  */
 #include "dm-remap.h"
 #include "dm-remap-trace.h"
 
 #include <linux/blkdev.h>
+#include <linux/ktime.h>
 
 #define SCRUB_TICK		(HZ / 10)
 #define SCRUB_UNLIMITED_BYTES	(4U << 20)	/* per tick when no rate is set */
 
 static unsigned int scrub_budget(struct remap_c *rc)
 {
-	unsigned int rate = rc->args.scrub_rate;
+	u64 rate = rc->args.scrub_rate;
 
 	if (!rate)
 		return SCRUB_UNLIMITED_BYTES;
-	/* KiB/s over one tick, at least one block. */
-	return max_t(unsigned int, rate * 1024U / 10, rc->args.block_size);
+	/* KiB/s over one tick, at least one block, at most an unlimited tick. */
+	return clamp_t(u64, rate * 1024 * SCRUB_TICK / HZ, rc->args.block_size,
+		       SCRUB_UNLIMITED_BYTES);
 }
 
 static void scrub_block(struct remap_c *rc, u64 block)
@@ -46,6 +50,9 @@ static void scrub_block(struct remap_c *rc, u64 block)
 	trace_dm_remap_io_error(rc->devt, sector, rc->block_sectors,
 				DM_REMAP_OP_READ, r, DM_REMAP_TARGET_MAIN);
 	atomic64_inc(&rc->read_errors);
+	if (!remap_main_failure_is_local(rc, errno_to_blk_status(r),
+					 ktime_get_ns()))
+		return;
 	rc->scrub_found++;
 	remap_mark_pending(rc, block);
 }
@@ -60,7 +67,13 @@ void remap_scrub_worker(struct work_struct *work)
 		if (READ_ONCE(rc->stopping) ||
 		    READ_ONCE(rc->scrub_state) != REMAP_SCRUB_RUNNING)
 			return;
+		/* Offline: wait, without moving on.  Remaps first. */
+		if (READ_ONCE(rc->main_offline) || work_pending(&rc->work))
+			break;
 		scrub_block(rc, rc->scrub_pos);
+		/* An offline main failed that block: read it again later. */
+		if (READ_ONCE(rc->main_offline))
+			break;
 		rc->scrub_pos++;
 		done += rc->args.block_size;
 	}
@@ -73,7 +86,9 @@ void remap_scrub_worker(struct work_struct *work)
 			       dm_table_device_name(rc->ti->table), rc->scrub_found);
 		} else if (!rc->stopping) {
 			queue_delayed_work(rc->wq, &rc->scrub_work,
-					   rc->args.scrub_rate ? SCRUB_TICK : 0);
+					   rc->args.scrub_rate ||
+					   READ_ONCE(rc->main_offline) ?
+					   SCRUB_TICK : 0);
 		}
 	}
 	spin_unlock_irq(&rc->lock);

@@ -39,13 +39,12 @@ bool remap_lookup(struct remap_c *rc, u64 block, u64 *index)
 	return true;
 }
 
-/* A block whose read failed waits for the next write to remap it. */
+/*
+ * A block whose read failed waits for the next write to remap it; a
+ * remapped block whose spare block cannot be read is moved by that write.
+ */
 void remap_mark_pending(struct remap_c *rc, u64 block)
 {
-	u64 index;
-
-	if (remap_lookup(rc, block, &index))
-		return;
 	if (!xa_insert(&rc->pending, block, xa_mk_value(1), GFP_NOIO)) {
 		atomic64_inc(&rc->nr_pending);
 		trace_dm_remap_pending(rc->devt, block, rc->block_sectors);
@@ -67,6 +66,7 @@ int remap_route(struct remap_c *rc, struct bio *bio)
 	struct remap_io *io = remap_io_of(bio);
 	u64 block = remap_block_of(rc, io->sector), index;
 	unsigned int bucket;
+	bool remapped;
 
 	bio->bi_iter = io->iter;
 	io->flags &= ~REMAP_IO_SPARE;
@@ -79,23 +79,26 @@ int remap_route(struct remap_c *rc, struct bio *bio)
 		atomic_inc(&rc->wr_inflight[bucket]);
 		/* Count before testing busy; pairs with busy_acquire(). */
 		smp_mb__after_atomic();
-		if (atomic_read(&rc->busy[bucket])) {
+		/* Acquire: a mapping published before busy dropped is seen below. */
+		if (atomic_read_acquire(&rc->busy[bucket])) {
 			remap_write_done(rc, bucket);
 			remap_defer(rc, bio, REMAP_WORK_ROUTE);
 			return DM_MAPIO_SUBMITTED;
 		}
-		if (remap_lookup(rc, block, &index)) {
-			remap_write_done(rc, bucket);
-			goto to_spare;
-		}
+		remapped = remap_lookup(rc, block, &index);
+		/* A pending block is rebuilt from main: not while it is offline. */
 		if (!rc->args.no_auto_remap && !(io->flags & REMAP_IO_NO_REMAP) &&
-		    remap_is_pending(rc, block)) {
+		    remap_is_pending(rc, block) &&
+		    (remapped || !READ_ONCE(rc->main_offline))) {
 			remap_write_done(rc, bucket);
 			io->error = BLK_STS_OK;
 			remap_defer(rc, bio, REMAP_WORK_REMAP_WRITE);
 			return DM_MAPIO_SUBMITTED;
 		}
-		io->flags |= REMAP_IO_MAIN_WRITE;
+		/* Counted until end_io, to main or to the spare alike. */
+		io->flags |= REMAP_IO_COUNTED;
+		if (remapped)
+			goto to_spare;
 	} else if (remap_lookup(rc, block, &index)) {
 		goto to_spare;
 	}
@@ -106,6 +109,7 @@ int remap_route(struct remap_c *rc, struct bio *bio)
 
 to_spare:
 	io->flags |= REMAP_IO_SPARE;
+	io->index = index;
 	bio_set_dev(bio, rc->spare_dev->bdev);
 	bio->bi_iter.bi_sector = remap_spare_sector(rc, index) +
 				 (io->sector & (rc->block_sectors - 1));
@@ -124,6 +128,7 @@ static int remap_map(struct dm_target *ti, struct bio *bio)
 	io->op = remap_bio_op(bio);
 	io->flags = 0;
 	io->error = BLK_STS_OK;
+	io->map_jiffies = jiffies;
 	/* Per-I/O timestamps only while someone traces completions. */
 	io->start_ns = trace_dm_remap_io_done_enabled() ? ktime_get_ns() : 0;
 	atomic_inc(&rc->inflight);
@@ -152,16 +157,12 @@ static int remap_map(struct dm_target *ti, struct bio *bio)
 	return r;
 }
 
-/* Errors that say the medium is bad, as opposed to the path or the request. */
-static bool remap_is_media_error(blk_status_t status)
-{
-	return status == BLK_STS_IOERR || status == BLK_STS_MEDIUM;
-}
-
 /*
- * Failed reads are retried once, then fail and mark their block pending.
- * Failed writes to the main device go to the worker to be remapped.  The
- * worker completes what it was given with REMAP_IO_FINAL set.
+ * Failed reads are retried once, then fail and mark their block pending;
+ * failed writes go to the worker to be remapped.  The worker decides
+ * whether the failure is a bad block at all (dm-remap-health.c): while the
+ * main device is offline, its failures pass straight through.  The worker
+ * completes what it was given with REMAP_IO_FINAL set.
  */
 static int remap_end_io(struct dm_target *ti, struct bio *bio,
 			blk_status_t *error)
@@ -169,42 +170,49 @@ static int remap_end_io(struct dm_target *ti, struct bio *bio,
 	struct remap_c *rc = ti->private;
 	struct remap_io *io = remap_io_of(bio);
 	bool spare = io->flags & REMAP_IO_SPARE;
+	bool data = io->op == DM_REMAP_OP_READ || io->op == DM_REMAP_OP_WRITE;
+	bool offline;
 
-	if (io->flags & REMAP_IO_MAIN_WRITE) {
-		io->flags &= ~REMAP_IO_MAIN_WRITE;
+	if (io->flags & REMAP_IO_COUNTED) {
+		io->flags &= ~REMAP_IO_COUNTED;
 		remap_write_done(rc, remap_bucket(remap_block_of(rc, io->sector)));
 	}
 
-	if (!(io->flags & REMAP_IO_FINAL) && *error &&
-	    remap_is_media_error(*error) &&
-	    (io->op == DM_REMAP_OP_READ || io->op == DM_REMAP_OP_WRITE)) {
+	if (unlikely(READ_ONCE(rc->main_offline)) && !*error && !spare && data)
+		remap_main_answered(rc, io);
+
+	if (!(io->flags & REMAP_IO_FINAL) && *error && data &&
+	    remap_classify(*error) != REMAP_ERR_OTHER) {
 		trace_dm_remap_io_error(rc->devt, io->sector, io->nr_sectors,
 					io->op, blk_status_to_errno(*error),
 					spare ? DM_REMAP_TARGET_SPARE :
 						DM_REMAP_TARGET_MAIN);
 		io->error = *error;
+		io->error_ns = ktime_get_ns();
+		offline = !spare && READ_ONCE(rc->main_offline);
+		if (io->op == DM_REMAP_OP_READ && !offline &&
+		    !(io->flags & REMAP_IO_RETRIED)) {
+			io->flags |= REMAP_IO_RETRIED;
+			remap_defer(rc, bio, REMAP_WORK_RETRY_READ);
+			return DM_ENDIO_INCOMPLETE;
+		}
+		atomic64_inc(io->op == DM_REMAP_OP_READ ? &rc->read_errors :
+							  &rc->write_errors);
+		if (offline)
+			goto done;
 		if (io->op == DM_REMAP_OP_READ) {
-			if (!(io->flags & REMAP_IO_RETRIED)) {
-				io->flags |= REMAP_IO_RETRIED;
-				remap_defer(rc, bio, REMAP_WORK_RETRY_READ);
-				return DM_ENDIO_INCOMPLETE;
-			}
-			atomic64_inc(&rc->read_errors);
-			if (!spare) {
-				remap_defer(rc, bio, REMAP_WORK_FAIL_PENDING);
-				return DM_ENDIO_INCOMPLETE;
-			}
-		} else {
-			atomic64_inc(&rc->write_errors);
-			if (!spare && !READ_ONCE(rc->read_only)) {
-				remap_defer(rc, bio, rc->args.no_auto_remap ?
-					    REMAP_WORK_FAIL_PENDING :
-					    REMAP_WORK_REMAP_WRITE);
-				return DM_ENDIO_INCOMPLETE;
-			}
+			remap_defer(rc, bio, REMAP_WORK_FAIL_PENDING);
+			return DM_ENDIO_INCOMPLETE;
+		}
+		if (!READ_ONCE(rc->read_only)) {
+			remap_defer(rc, bio, rc->args.no_auto_remap ?
+				    REMAP_WORK_FAIL_PENDING :
+				    REMAP_WORK_REMAP_WRITE);
+			return DM_ENDIO_INCOMPLETE;
 		}
 	}
 
+done:
 	if (io->start_ns)
 		trace_dm_remap_io_done(rc->devt, io->sector, io->nr_sectors,
 				       io->op, blk_status_to_errno(*error), spare,
@@ -257,6 +265,7 @@ static void remap_free(struct dm_target *ti, struct remap_c *rc)
 		destroy_workqueue(rc->wq);
 	remap_md_free(rc);
 	kfree(rc->batch);
+	kfree(rc->probe_buf);
 	kfree(rc->scrub_buf);
 	kfree(rc->block_buf);
 	bioset_exit(&rc->bs);
@@ -284,8 +293,11 @@ static struct remap_c *remap_alloc(struct dm_target *ti)
 	bio_list_init(&rc->deferred);
 	bio_list_init(&rc->after_commit);
 	INIT_LIST_HEAD(&rc->requests);
+	INIT_LIST_HEAD(&rc->batch_waiters);
 	INIT_WORK(&rc->work, remap_worker);
+	INIT_WORK(&rc->event_work, remap_event_worker);
 	INIT_DELAYED_WORK(&rc->scrub_work, remap_scrub_worker);
+	INIT_DELAYED_WORK(&rc->probe_work, remap_probe_worker);
 	init_waitqueue_head(&rc->wr_wait);
 	for (i = 0; i < REMAP_NR_BUCKETS; i++) {
 		atomic_set(&rc->wr_inflight[i], 0);
@@ -315,6 +327,12 @@ static int remap_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	rc->block_sectors = rc->args.block_size >> SECTOR_SHIFT;
 	rc->block_shift = ilog2(rc->block_sectors);
 	rc->nr_blocks = ti->len >> rc->block_shift;
+	/* The in-memory maps are indexed by an unsigned long. */
+	if (BITS_PER_LONG == 32 && upper_32_bits(rc->nr_blocks)) {
+		ti->error = "Device has too many blocks for a 32-bit kernel";
+		r = -EINVAL;
+		goto bad;
+	}
 
 	r = dm_get_device(ti, rc->args.main_path, dm_table_get_mode(ti->table),
 			  &rc->main_dev);
@@ -336,13 +354,19 @@ static int remap_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	rc->block_buf = kmalloc(rc->args.block_size, GFP_KERNEL);
 	rc->scrub_buf = kmalloc(rc->args.block_size, GFP_KERNEL);
 	rc->batch = kcalloc(REMAP_MAX_BATCH, sizeof(*rc->batch), GFP_KERNEL);
-	if (!rc->block_buf || !rc->scrub_buf || !rc->batch ||
+	/* One logical block of either device (at most the metadata block). */
+	rc->probe_buf = kmalloc(DMR_MD_BLOCK_SIZE, GFP_KERNEL);
+	if (!rc->block_buf || !rc->scrub_buf || !rc->batch || !rc->probe_buf ||
 	    bioset_init(&rc->bs, 4, 0, BIOSET_NEED_BVECS)) {
 		ti->error = "Cannot allocate buffers";
 		goto bad;
 	}
-	/* In the write path: must make progress under memory pressure. */
-	rc->wq = alloc_workqueue("dm_remap", WQ_MEM_RECLAIM | WQ_UNBOUND, 2);
+	/*
+	 * In the write path: must make progress under memory pressure.
+	 * Ordered: the worker, the scrub, the probe and the events never run
+	 * at the same time (see struct remap_c).
+	 */
+	rc->wq = alloc_ordered_workqueue("dm_remap", WQ_MEM_RECLAIM);
 	if (!rc->wq) {
 		ti->error = "Cannot allocate the workqueue";
 		goto bad;
@@ -378,6 +402,7 @@ static void remap_dtr(struct dm_target *ti)
 	remap_trace_teardown(rc, DM_REMAP_PHASE_DTR, DM_REMAP_STAGE_ENTER);
 	/* Nothing runs after postsuspend; a never-resumed table ran nothing. */
 	cancel_delayed_work_sync(&rc->scrub_work);
+	cancel_delayed_work_sync(&rc->probe_work);
 	destroy_workqueue(rc->wq);
 	rc->wq = NULL;
 	remap_trace_teardown(rc, DM_REMAP_PHASE_DTR, DM_REMAP_STAGE_EXIT);
@@ -405,13 +430,16 @@ static void remap_presuspend_undo(struct dm_target *ti)
 	rc->stopping = false;
 	spin_unlock_irq(&rc->lock);
 	remap_scrub_resume(rc);
+	if (READ_ONCE(rc->main_offline))
+		remap_probe_arm(rc, 0);
 	remap_trace_teardown(rc, DM_REMAP_PHASE_PRESUSPEND_UNDO, DM_REMAP_STAGE_EXIT);
 }
 
 /*
  * dm core has waited for every original bio, including those the worker
- * held.  What may still run: the scrub, and the worker finishing its last
- * commit.  Wait for both; nothing can queue new work afterwards.
+ * held.  What may still run: the scrub, the probe, and the worker finishing
+ * its last commit.  Wait for them; nothing can queue new work afterwards
+ * (events may still be raised: dtr's destroy_workqueue() drains them).
  */
 static void remap_postsuspend(struct dm_target *ti)
 {
@@ -423,6 +451,7 @@ static void remap_postsuspend(struct dm_target *ti)
 	spin_unlock_irq(&rc->lock);
 	cancel_delayed_work_sync(&rc->scrub_work);
 	flush_work(&rc->work);
+	cancel_delayed_work_sync(&rc->probe_work);
 	remap_trace_teardown(rc, DM_REMAP_PHASE_POSTSUSPEND, DM_REMAP_STAGE_EXIT);
 }
 
@@ -433,8 +462,11 @@ static int remap_preresume(struct dm_target *ti)
 	int r = 0;
 
 	remap_trace_teardown(rc, DM_REMAP_PHASE_PRERESUME, DM_REMAP_STAGE_ENTER);
-	if (!rc->md_loaded)
+	if (!rc->md_loaded) {
 		r = remap_md_load(rc);
+		if (!r)
+			remap_init_spare_thresholds(rc);
+	}
 	remap_trace_teardown(rc, DM_REMAP_PHASE_PRERESUME, DM_REMAP_STAGE_EXIT);
 	return r;
 }
@@ -454,15 +486,28 @@ static void remap_resume(struct dm_target *ti)
 		remap_scrub_start(rc);
 	else
 		remap_scrub_resume(rc);
+	if (READ_ONCE(rc->main_offline))
+		remap_probe_arm(rc, 0);
 	remap_trace_teardown(rc, DM_REMAP_PHASE_RESUME, DM_REMAP_STAGE_EXIT);
 }
 
+/*
+ * Both devices receive data, so both are reported: dm core derives the
+ * queue limits (logical and physical block sizes, alignment) and the
+ * write-cache and FUA flags from what is iterated here, and sends a flush
+ * to the spare only if this says the spare is below.
+ */
 static int remap_iterate_devices(struct dm_target *ti,
 				 iterate_devices_callout_fn fn, void *data)
 {
 	struct remap_c *rc = ti->private;
+	int r;
 
-	return fn(ti, rc->main_dev, 0, ti->len, data);
+	r = fn(ti, rc->main_dev, 0, ti->len, data);
+	if (!r)
+		r = fn(ti, rc->spare_dev, 0,
+		       bdev_nr_sectors(rc->spare_dev->bdev), data);
+	return r;
 }
 
 static void remap_io_hints(struct dm_target *ti, struct queue_limits *limits)

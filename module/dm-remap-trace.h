@@ -28,6 +28,11 @@ TRACE_DEFINE_ENUM(DM_REMAP_TARGET_SPARE);
 TRACE_DEFINE_ENUM(DM_REMAP_REASON_WRITE_ERROR);
 TRACE_DEFINE_ENUM(DM_REMAP_REASON_MANUAL);
 TRACE_DEFINE_ENUM(DM_REMAP_REASON_READ_ERROR);
+TRACE_DEFINE_ENUM(DM_REMAP_REASON_SPARE_ERROR);
+TRACE_DEFINE_ENUM(DM_REMAP_MODE_RW);
+TRACE_DEFINE_ENUM(DM_REMAP_MODE_RO);
+TRACE_DEFINE_ENUM(DM_REMAP_MAIN_OK);
+TRACE_DEFINE_ENUM(DM_REMAP_MAIN_OFFLINE);
 TRACE_DEFINE_ENUM(DM_REMAP_PHASE_PRESUSPEND);
 TRACE_DEFINE_ENUM(DM_REMAP_PHASE_PRESUSPEND_UNDO);
 TRACE_DEFINE_ENUM(DM_REMAP_PHASE_POSTSUSPEND);
@@ -56,7 +61,18 @@ TRACE_DEFINE_ENUM(DM_REMAP_PATH_WORKER);
 	__print_symbolic(reason,					\
 			 { DM_REMAP_REASON_WRITE_ERROR,	"write_error" },\
 			 { DM_REMAP_REASON_MANUAL,	"manual" },	\
-			 { DM_REMAP_REASON_READ_ERROR,	"read_error" })
+			 { DM_REMAP_REASON_READ_ERROR,	"read_error" },	\
+			 { DM_REMAP_REASON_SPARE_ERROR,	"spare_error" })
+
+#define show_remap_mode(mode)						\
+	__print_symbolic(mode,						\
+			 { DM_REMAP_MODE_RW,		"rw" },		\
+			 { DM_REMAP_MODE_RO,		"ro" })
+
+#define show_remap_main(main)						\
+	__print_symbolic(main,						\
+			 { DM_REMAP_MAIN_OK,		"ok" },		\
+			 { DM_REMAP_MAIN_OFFLINE,	"offline" })
 
 #define show_remap_phase(phase)						\
 	__print_symbolic(phase,						\
@@ -263,6 +279,28 @@ TRACE_EVENT(dm_remap_teardown,
 		  show_remap_phase(__entry->phase),
 		  show_remap_stage(__entry->stage),
 		  __entry->inflight)
+);
+
+/* Emitted with every dm event the target raises: the state it announces. */
+TRACE_EVENT(dm_remap_state,
+	TP_PROTO(dev_t dev, u32 mode, u32 main, u64 spare_free),
+	TP_ARGS(dev, mode, main, spare_free),
+	TP_STRUCT__entry(
+		__field(dev_t, dev)
+		__field(u32, mode)
+		__field(u32, main)
+		__field(u64, spare_free)
+	),
+	TP_fast_assign(
+		__entry->dev = dev;
+		__entry->mode = mode;
+		__entry->main = main;
+		__entry->spare_free = spare_free;
+	),
+	TP_printk("%d,%d mode=%s main=%s spare_free=%llu",
+		  MAJOR(__entry->dev), MINOR(__entry->dev),
+		  show_remap_mode(__entry->mode),
+		  show_remap_main(__entry->main), __entry->spare_free)
 );
 
 #endif /* _DM_REMAP_TRACE_H */

@@ -9,15 +9,22 @@
  * stages a table entry; the staged entries are committed together, then
  * published in the in-memory map, and only then are the writes completed.
  *
+ * A block whose spare block fails is moved the same way: its content is
+ * rebuilt from the failing spare block (not from main, which holds stale
+ * data) and written to a new spare block; the failed one is never handed
+ * out again (spare blocks are allocated in order and never reused).
+ *
  * Write-drain protocol.  Rebuilding a partly written block reads the rest
- * of it from the main device, so no write to that block may be in flight
- * to the main device meanwhile, and none may start until the new mapping
- * is published.  Writes to the main device are counted per bucket of
- * blocks (wr_inflight); the worker marks a bucket busy, waits for its count
- * to drop to zero, and keeps it busy until the commit.  Writes that find
- * their bucket busy are deferred to the worker and routed again after the
- * commit.  Both sides write their counter, then a full barrier, then read
- * the other's: at least one of them sees the other.
+ * of it from where it lives now, so no write to that block may be in
+ * flight meanwhile, and none may start until the new mapping is published.
+ * Writes are counted per bucket of blocks (wr_inflight), wherever they go;
+ * the worker marks a bucket busy, waits for its count to drop to zero, and
+ * keeps it busy until the commit.  Writes that find their bucket busy are
+ * deferred to the worker and routed again after the commit.  Both sides
+ * write their counter, then a full barrier, then read the other's: at
+ * least one of them sees the other.  The writer reads busy with acquire
+ * semantics and the worker drops it with release semantics, so a writer
+ * that sees the bucket free also sees the mapping published before.
  */
 #include "dm-remap.h"
 #include "dm-remap-trace.h"
@@ -58,8 +65,7 @@ static void busy_acquire(struct remap_c *rc, u64 block)
 static void busy_release(struct remap_c *rc, u64 block)
 {
 	/* The mapping published before is seen by whoever sees busy == 0. */
-	smp_mb__before_atomic();
-	atomic_dec(&rc->busy[remap_bucket(block)]);
+	atomic_dec_return_release(&rc->busy[remap_bucket(block)]);
 }
 
 /* Completes a bio the worker owns; end_io then lets it through. */
@@ -101,6 +107,19 @@ static void latch_read_only(struct remap_c *rc, int error)
 	WRITE_ONCE(rc->read_only, true);
 	DMERR("%s: cannot write the metadata on %s (error %d): device is now read-only, reads go on, writes fail",
 	      dm_table_device_name(rc->ti->table), rc->spare_dev->name, error);
+	remap_notify(rc);
+}
+
+/* Answers "remap" messages: R is the result of the commit they waited for. */
+static void answer_requests(struct list_head *requests, int r)
+{
+	struct remap_request *req, *tmp;
+
+	list_for_each_entry_safe(req, tmp, requests, list) {
+		list_del(&req->list);
+		req->result = r;
+		complete(&req->done);
+	}
 }
 
 /* Commits the staged entries, publishes them, completes their writers. */
@@ -116,6 +135,8 @@ static void commit_batch(struct remap_c *rc)
 		if (r) {
 			latch_read_only(rc, r);
 			md->next_free = md->nr_entries;
+		} else {
+			remap_check_spare_thresholds(rc);
 		}
 	}
 
@@ -143,6 +164,7 @@ static void commit_batch(struct remap_c *rc)
 		}
 	}
 	rc->batch_nr = 0;
+	answer_requests(&rc->batch_waiters, r);
 
 	while ((bio = bio_list_pop(&rc->after_commit))) {
 		if (r)
@@ -177,33 +199,51 @@ static void copy_bio_data(struct remap_c *rc, struct bio *bio)
 }
 
 /*
- * Fills the block buffer with the new content of BLOCK: what the main
- * device still holds, overlaid with BIO's data (if any).  Parts that
- * cannot be read and that BIO does not cover are zero-filled and counted
- * as lost.
+ * Fills the block buffer with the new content of BLOCK: what the block
+ * holds now (on the spare when it is remapped, else on main), overlaid with
+ * BIO's data (if any).  Parts that cannot be read and that BIO does not
+ * cover are zero-filled and counted as lost, but only while the device
+ * they come from still answers: a read failure that turns out to be an
+ * outage fails the remap instead.  Returns 0 or a negative errno.
  */
-static void build_block(struct remap_c *rc, u64 block, struct bio *bio)
+static int build_block(struct remap_c *rc, u64 block, struct bio *bio)
 {
-	struct block_device *main_bdev = rc->main_dev->bdev;
-	unsigned int unit = bdev_logical_block_size(main_bdev) >> SECTOR_SHIFT;
-	sector_t start = block << rc->block_shift;
-	unsigned int s, lost = 0, first = 0, last = 0;
 	struct remap_io *io = bio ? remap_io_of(bio) : NULL;
+	unsigned int s, unit, lost = 0, first = 0, last = 0;
+	struct block_device *bdev;
+	sector_t start;
+	u64 index;
+	bool on_spare = remap_lookup(rc, block, &index);
+	int r;
 
+	if (on_spare) {
+		bdev = rc->spare_dev->bdev;
+		start = remap_spare_sector(rc, index);
+	} else {
+		bdev = rc->main_dev->bdev;
+		start = block << rc->block_shift;
+	}
+	unit = bdev_logical_block_size(bdev) >> SECTOR_SHIFT;
 	if (io) {
-		first = io->sector - start;
+		first = io->sector - (block << rc->block_shift);
 		last = first + io->nr_sectors;
 	}
 	if (!io || io->nr_sectors != rc->block_sectors) {
-		if (remap_sync_io(rc, main_bdev, start, rc->block_buf,
-				  rc->args.block_size, REQ_OP_READ)) {
+		r = remap_sync_io(rc, bdev, start, rc->block_buf,
+				  rc->args.block_size, REQ_OP_READ);
+		if (r && !(on_spare ?
+			   remap_spare_failure_is_local(rc, errno_to_blk_status(r)) :
+			   remap_main_failure_is_local(rc, errno_to_blk_status(r),
+						       ktime_get_ns())))
+			return r;
+		if (r) {
 			/* Salvage what can be read, one logical block at a time. */
 			for (s = 0; s < rc->block_sectors; s += unit) {
 				void *p = rc->block_buf + (s << SECTOR_SHIFT);
 
 				if (io && s >= first && s + unit <= last)
 					continue;
-				if (remap_sync_io(rc, main_bdev, start + s, p,
+				if (remap_sync_io(rc, bdev, start + s, p,
 						  unit << SECTOR_SHIFT, REQ_OP_READ)) {
 					memset(p, 0, unit << SECTOR_SHIFT);
 					lost += unit;
@@ -219,6 +259,7 @@ static void build_block(struct remap_c *rc, u64 block, struct bio *bio)
 		DMWARN_LIMIT("%s: block %llu: %u unreadable sector(s) zero-filled on the spare",
 			     dm_table_device_name(rc->ti->table), block, lost);
 	}
+	return 0;
 }
 
 /*
@@ -242,18 +283,28 @@ static int stage_block(struct remap_c *rc, u64 block, u32 reason,
 			     dm_table_device_name(rc->ti->table), block);
 		return -ENOSPC;
 	}
+	/* A no-op for a remapped block being moved: its slot exists. */
 	r = xa_reserve(&rc->remaps, block, GFP_NOIO);
 	if (r)
 		return r;
 
 	busy_acquire(rc, block);
-	build_block(rc, block, bio);
-	for (attempt = 0; attempt < 3; attempt++) {
+	r = build_block(rc, block, bio);
+	for (attempt = 0; !r && attempt < REMAP_SPARE_ATTEMPTS; attempt++) {
 		u64 index;
 
-		if (md->next_free >= md->geo.pool_blocks ||
-		    md->next_free - md->nr_entries >= REMAP_MAX_BATCH)
+		if (md->next_free - md->nr_entries >= REMAP_MAX_BATCH) {
+			/* Retired blocks filled the batch: commit it, go on. */
+			commit_batch(rc);
+			if (READ_ONCE(rc->read_only)) {
+				r = -EROFS;
+				break;
+			}
+		}
+		if (md->next_free >= md->geo.pool_blocks) {
+			r = -ENOSPC;
 			break;
+		}
 		index = md->next_free++;
 		r = remap_sync_io(rc, rc->spare_dev->bdev,
 				  remap_spare_sector(rc, index), rc->block_buf,
@@ -273,26 +324,71 @@ static int stage_block(struct remap_c *rc, u64 block, u32 reason,
 		trace_dm_remap_io_error(rc->devt, remap_spare_sector(rc, index),
 					rc->block_sectors, DM_REMAP_OP_WRITE, r,
 					DM_REMAP_TARGET_SPARE);
+		/* A spare that stopped answering would burn the whole pool. */
+		if (!remap_spare_failure_is_local(rc, errno_to_blk_status(r)))
+			break;
+		r = 0;
+		if (attempt + 1 == REMAP_SPARE_ATTEMPTS)
+			r = -EIO;
 	}
 	busy_release(rc, block);
 	xa_release(&rc->remaps, block);
 	return r ? r : -ENOSPC;
 }
 
-/* A write that failed on the main device, or that targets a pending block. */
+/*
+ * Was the failure of BIO confined to its block, and is the block still
+ * where the bio failed?  A block moved meanwhile is simply tried again.
+ */
+static bool failed_where_it_is(struct remap_c *rc, struct remap_io *io,
+			       bool *local)
+{
+	u64 block = remap_block_of(rc, io->sector), index;
+	bool remapped = remap_lookup(rc, block, &index);
+
+	if (io->flags & REMAP_IO_SPARE) {
+		if (!remapped || index != io->index)
+			return false;
+		*local = remap_spare_failure_is_local(rc, io->error);
+	} else {
+		if (remapped)
+			return false;
+		*local = remap_main_failure_is_local(rc, io->error, io->error_ns);
+	}
+	return true;
+}
+
+/*
+ * A write that failed on the main device or on its spare block, or that
+ * targets a pending block.
+ */
 static void remap_write(struct remap_c *rc, struct bio *bio)
 {
 	struct remap_io *io = remap_io_of(bio);
 	u64 block = remap_block_of(rc, io->sector), index;
-	u32 reason = io->error ? DM_REMAP_REASON_WRITE_ERROR :
-				 DM_REMAP_REASON_READ_ERROR;
+	u32 reason = DM_REMAP_REASON_READ_ERROR;
+	bool local;
 
-	if (remap_lookup(rc, block, &index)) {
-		resubmit(rc, bio);
-		return;
-	}
 	if (staged_in_batch(rc, block)) {
 		bio_list_add(&rc->after_commit, bio);
+		return;
+	}
+	if (io->error) {
+		if (!failed_where_it_is(rc, io, &local)) {
+			resubmit(rc, bio);
+			return;
+		}
+		if (!local || !remap_breaker_allows(rc)) {
+			complete_bio(bio, io->error);
+			return;
+		}
+		reason = (io->flags & REMAP_IO_SPARE) ? DM_REMAP_REASON_SPARE_ERROR :
+							DM_REMAP_REASON_WRITE_ERROR;
+	} else if (!remap_lookup(rc, block, &index) &&
+		   READ_ONCE(rc->main_offline)) {
+		/* A pending block is rebuilt from main: not while it is offline. */
+		io->flags |= REMAP_IO_NO_REMAP;
+		resubmit(rc, bio);
 		return;
 	}
 	if (!stage_block(rc, block, reason, bio, NULL))
@@ -300,10 +396,21 @@ static void remap_write(struct remap_c *rc, struct bio *bio)
 	if (io->error) {
 		complete_bio(bio, io->error);
 	} else {
-		/* No spare for a pending block: let the main device try. */
+		/* No spare for a pending block: let the device try. */
 		io->flags |= REMAP_IO_NO_REMAP;
 		resubmit(rc, bio);
 	}
+}
+
+/* A read failed twice (or a write with no_auto_remap): fail it. */
+static void fail_pending(struct remap_c *rc, struct bio *bio)
+{
+	struct remap_io *io = remap_io_of(bio);
+	bool local;
+
+	if (failed_where_it_is(rc, io, &local) && local)
+		remap_mark_pending(rc, remap_block_of(rc, io->sector));
+	complete_bio(bio, error_of(bio));
 }
 
 static void handle_bio(struct remap_c *rc, struct bio *bio)
@@ -315,8 +422,7 @@ static void handle_bio(struct remap_c *rc, struct bio *bio)
 		remap_write(rc, bio);
 		break;
 	case REMAP_WORK_FAIL_PENDING:
-		remap_mark_pending(rc, remap_block_of(rc, io->sector));
-		complete_bio(bio, error_of(bio));
+		fail_pending(rc, bio);
 		break;
 	default:	/* REMAP_WORK_ROUTE, REMAP_WORK_RETRY_READ */
 		resubmit(rc, bio);
@@ -329,13 +435,23 @@ static void handle_request(struct remap_c *rc, struct remap_request *req)
 	u64 index;
 	int r;
 
-	if (remap_lookup(rc, req->block, &index) ||
-	    staged_in_batch(rc, req->block)) {
+	if (remap_lookup(rc, req->block, &index)) {
 		req->result = 0;
 		complete(&req->done);
 		return;
 	}
-	r = stage_block(rc, req->block, DM_REMAP_REASON_MANUAL, NULL, req);
+	/* Answered by the commit of the batch that holds the block. */
+	if (staged_in_batch(rc, req->block)) {
+		list_add_tail(&req->list, &rc->batch_waiters);
+		return;
+	}
+	if (READ_ONCE(rc->main_offline)) {
+		DMERR("%s: remap of block %llu refused: the main device is offline",
+		      dm_table_device_name(rc->ti->table), req->block);
+		r = -EIO;
+	} else {
+		r = stage_block(rc, req->block, DM_REMAP_REASON_MANUAL, NULL, req);
+	}
 	if (r) {
 		req->result = r;
 		complete(&req->done);

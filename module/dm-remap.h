@@ -27,10 +27,21 @@
 #define REMAP_DEFAULT_BLOCK_SIZE	4096
 #define REMAP_MIN_BLOCK_SIZE		512
 #define REMAP_MAX_BLOCK_SIZE		65536
+#define REMAP_MAX_SCRUB_RATE		(16U << 20)	/* KiB/s */
 /* New remaps grouped into one commit; keeps a commit within two table blocks. */
 #define REMAP_MAX_BATCH			DMR_ENTRIES_PER_BLOCK
 /* Buckets of the write-drain protocol (see dm-remap-worker.c). */
 #define REMAP_NR_BUCKETS		256
+/*
+ * The outage breaker (dm-remap-health.c): more distinct blocks than this
+ * failing within one window is a device failing, not sectors going bad.
+ */
+#define REMAP_BREAKER_BLOCKS		64
+#define REMAP_BREAKER_WINDOW		HZ
+/* How often an offline main device is probed. */
+#define REMAP_PROBE_INTERVAL		HZ
+/* Spare blocks tried, each retired when its write fails, per remap. */
+#define REMAP_SPARE_ATTEMPTS		3
 
 /* What the table line asked for. */
 struct remap_args {
@@ -61,6 +72,22 @@ struct remap_md {
 	struct dmr_entry *tail;
 	void *buf;		/* one metadata block for I/O */
 	void *sb_buf;		/* the current superblock */
+};
+
+/* Why the main device is considered offline (0: it is not). */
+enum remap_offline_reason {
+	REMAP_MAIN_OK = 0,
+	REMAP_OFFLINE_PROBE,		/* a known-good block failed too */
+	REMAP_OFFLINE_PATH,		/* a transport, timeout or offline status */
+	REMAP_OFFLINE_BREAKER,		/* too many blocks failed at once */
+};
+
+/* How a failed I/O is treated (see remap_classify()). */
+enum remap_error_class {
+	REMAP_ERR_OTHER,		/* the request's own problem: passed through */
+	REMAP_ERR_MEDIUM,		/* the medium says the sectors are bad */
+	REMAP_ERR_AMBIGUOUS,		/* BLK_STS_IOERR: a bad sector or a dead device */
+	REMAP_ERR_PATH,			/* the device cannot be reached */
 };
 
 enum remap_scrub_state {
@@ -94,7 +121,11 @@ struct remap_c {
 	bool md_loaded;			/* table read into memory (preresume) */
 	bool read_only;			/* latched when metadata cannot be written */
 
-	/* The worker: one work item on an ordered, reclaim-safe queue. */
+	/*
+	 * The work items (worker, scrub, probe, events) share one ordered,
+	 * reclaim-safe queue: they never run concurrently, so the state
+	 * marked "worker only" needs no lock.
+	 */
 	struct workqueue_struct *wq;
 	struct work_struct work;
 	spinlock_t lock;		/* deferred, requests, flags below */
@@ -106,7 +137,21 @@ struct remap_c {
 	struct remap_staged *batch;	/* worker only: the next commit */
 	unsigned int batch_nr;
 	struct bio_list after_commit;	/* worker only: writes to staged blocks */
+	struct list_head batch_waiters;	/* worker only: requests for staged blocks */
 	struct bio_set bs;
+
+	/* Health of the devices (dm-remap-health.c). */
+	unsigned int main_offline;	/* enum remap_offline_reason */
+	unsigned long offline_since;	/* jiffies when it went offline */
+	u64 probe_ok_ns;		/* worker only: start of the last good probe */
+	u64 good_block;			/* worker only: a main block that read fine */
+	void *probe_buf;		/* worker only: one logical block */
+	unsigned long breaker_start;	/* worker only: jiffies, window start */
+	unsigned int breaker_count;	/* worker only: blocks failed in it */
+	struct delayed_work probe_work;	/* probes an offline main device */
+	struct work_struct event_work;	/* raises dm events */
+	bool low_signalled;		/* worker only: spare_free < 10% announced */
+	bool empty_signalled;		/* worker only: spare_free == 0 announced */
 
 	/* Write-drain protocol between the I/O path and the worker. */
 	atomic_t wr_inflight[REMAP_NR_BUCKETS];
@@ -134,6 +179,9 @@ struct remap_c {
 /* Per-bio data: what end_io and the worker need, saved at map time. */
 struct remap_io {
 	sector_t sector;		/* target-relative, before any remap */
+	u64 index;			/* the spare block, when REMAP_IO_SPARE */
+	u64 error_ns;			/* when the error completed, for the worker */
+	unsigned long map_jiffies;	/* when it was mapped */
 	struct bvec_iter iter;		/* as submitted, to retry or redirect */
 	unsigned int nr_sectors;	/* bi_iter is advanced once completed */
 	u32 op;				/* enum dm_remap_op */
@@ -144,7 +192,7 @@ struct remap_io {
 };
 
 #define REMAP_IO_SPARE		(1U << 0)	/* routed to the spare */
-#define REMAP_IO_MAIN_WRITE	(1U << 1)	/* counted in wr_inflight */
+#define REMAP_IO_COUNTED	(1U << 1)	/* a write counted in wr_inflight */
 #define REMAP_IO_RETRIED	(1U << 2)	/* a read already retried */
 #define REMAP_IO_FINAL		(1U << 3)	/* completed by the worker */
 #define REMAP_IO_NO_REMAP	(1U << 4)	/* do not divert to the worker */
@@ -224,6 +272,23 @@ void remap_worker(struct work_struct *work);
 void remap_defer(struct remap_c *rc, struct bio *bio, unsigned int why);
 void remap_write_done(struct remap_c *rc, unsigned int bucket);
 int remap_request_block(struct remap_c *rc, u64 block);
+
+/* dm-remap-health.c */
+enum remap_error_class remap_classify(blk_status_t status);
+bool remap_main_failure_is_local(struct remap_c *rc, blk_status_t status,
+				 u64 when_ns);
+bool remap_spare_failure_is_local(struct remap_c *rc, blk_status_t status);
+bool remap_spare_answers(struct remap_c *rc);
+bool remap_breaker_allows(struct remap_c *rc);
+void remap_main_answered(struct remap_c *rc, struct remap_io *io);
+void remap_set_offline(struct remap_c *rc, enum remap_offline_reason why);
+void remap_probe_worker(struct work_struct *work);
+void remap_probe_arm(struct remap_c *rc, unsigned long delay);
+void remap_notify(struct remap_c *rc);
+void remap_event_worker(struct work_struct *work);
+void remap_check_spare_thresholds(struct remap_c *rc);
+void remap_init_spare_thresholds(struct remap_c *rc);
+u64 remap_spare_free(struct remap_c *rc);
 
 /* dm-remap-scrub.c */
 void remap_scrub_worker(struct work_struct *work);
