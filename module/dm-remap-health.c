@@ -13,10 +13,13 @@
  *    BLK_STS_IOERR and a block of the main device known to be good still
  *    reads (the probe; one probe that started after the failure vouches
  *    for every failure before it), and
- *  - for writes, at most REMAP_BREAKER_BLOCKS blocks failed within the last
+ *  - for writes, at most breaker_blocks blocks failed within the last
  *    REMAP_BREAKER_WINDOW (the breaker): a device whose writes fail all over
  *    at once, such as an SSD that turned itself read-only, is not growing
- *    bad sectors.
+ *    bad sectors.  The price: a scratch wider than breaker_blocks blocks,
+ *    written in one go, trips it too; the next write that succeeds
+ *    elsewhere ends the trip, and the writes that failed meanwhile were
+ *    failed, never acknowledged.
  *
  * Transport, timeout and offline statuses mean the device cannot be
  * reached.  Every other status (not supported, no space, protection
@@ -40,6 +43,12 @@
 #include <linux/blkdev.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
+#include <linux/moduleparam.h>
+
+static unsigned int breaker_blocks = 256;
+module_param(breaker_blocks, uint, 0644);
+MODULE_PARM_DESC(breaker_blocks,
+		 "Blocks whose writes may fail within 10 s before main is taken for offline (0: no limit)");
 
 static const char * const offline_reasons[] = {
 	[REMAP_MAIN_OK] = "none",
@@ -182,11 +191,13 @@ bool remap_spare_failure_is_local(struct remap_c *rc, blk_status_t status)
 /* Worker only: one more block whose write failed; may trip the breaker. */
 bool remap_breaker_allows(struct remap_c *rc)
 {
+	unsigned int limit = READ_ONCE(breaker_blocks);
+
 	if (time_after(jiffies, rc->breaker_start + REMAP_BREAKER_WINDOW)) {
 		rc->breaker_start = jiffies;
 		rc->breaker_count = 0;
 	}
-	if (++rc->breaker_count <= REMAP_BREAKER_BLOCKS)
+	if (!limit || ++rc->breaker_count <= limit)
 		return true;
 	remap_set_offline(rc, REMAP_OFFLINE_BREAKER);
 	return false;

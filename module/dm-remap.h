@@ -33,11 +33,11 @@
 /* Buckets of the write-drain protocol (see dm-remap-worker.c). */
 #define REMAP_NR_BUCKETS		256
 /*
- * The outage breaker (dm-remap-health.c): more distinct blocks than this
- * failing within one window is a device failing, not sectors going bad.
+ * The outage breaker (dm-remap-health.c): more blocks than the module
+ * parameter breaker_blocks failing within this window is a device failing,
+ * not sectors going bad.
  */
-#define REMAP_BREAKER_BLOCKS		64
-#define REMAP_BREAKER_WINDOW		HZ
+#define REMAP_BREAKER_WINDOW		(10 * HZ)
 /* How often an offline main device is probed. */
 #define REMAP_PROBE_INTERVAL		HZ
 /* Spare blocks tried, each retired when its write fails, per remap. */

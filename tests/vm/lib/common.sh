@@ -69,13 +69,16 @@ finish() {
 
 # nullb_create NAME SIZE_MIB [BADBLOCKS]: a memory-backed null_blk disk
 # /dev/NAME whose bad blocks (e.g. "+100-107") can be changed at run time.
+# NULLB_BLOCKSIZE (default 512) sets its logical block size; NULLB_CACHE_MIB
+# gives it a volatile write-back cache of that size (and FUA).
 nullb_create() {
 	modprobe null_blk nr_devices=0 || return 1
 	_d=/sys/kernel/config/nullb/$1
 	mkdir "$_d" || return 1
 	echo 1 >"$_d/memory_backed"
 	echo "$2" >"$_d/size"
-	echo 512 >"$_d/blocksize"
+	echo "${NULLB_BLOCKSIZE:-512}" >"$_d/blocksize"
+	[ -n "${NULLB_CACHE_MIB:-}" ] && echo "$NULLB_CACHE_MIB" >"$_d/cache_size"
 	[ -n "${3:-}" ] && echo "$3" >"$_d/badblocks"
 	echo 1 >"$_d/power" || return 1
 	[ -b "/dev/$1" ] || mdev_node "$1"
@@ -125,9 +128,11 @@ write_at() {
 		conv=notrunc 2>/dev/null
 }
 
-# read_at DEV FILE OFFSET_KIB KIB: reads back KIB from DEV into FILE.
+# read_at DEV FILE OFFSET_KIB KIB: reads back KIB from DEV into FILE, with
+# direct I/O of up to 64 KiB (4 KiB-aligned ranges work on 4Kn devices).
 read_at() {
-	"$DD" if="$1" of="$2" bs=1024 skip="$3" count="$4" iflag=direct 2>/dev/null
+	"$DD" if="$1" of="$2" bs=65536 skip=$(($3 * 1024)) count=$(($4 * 1024)) \
+		iflag=direct,skip_bytes,count_bytes 2>/dev/null
 }
 
 # same_data DEV REF OFFSET_KIB: DEV at OFFSET holds exactly REF.
