@@ -323,8 +323,8 @@ static void top_output(void **state)
 	assert_non_null(strstr(s, "\nr0 "));
 	assert_non_null(strstr(s, "\nr1 "));
 	assert_non_null(strstr(s, "1.54us"));
-	assert_non_null(strstr(s, " rw   ok\n"));
-	assert_non_null(strstr(s, " ro   offline\n"));
+	assert_non_null(strstr(s, " rw      ok\n"));
+	assert_non_null(strstr(s, " ro offline\n"));
 	assert_non_null(strstr(s, "read-only 1"));
 	free(s);
 

@@ -51,7 +51,7 @@ check "the interactive view without a terminal says so" \
 check "batch with no device runs" sh -c "dmremap-top -b -d 0.3 -n 2 >$T/zero"
 check_eq "two frames" 2 "$(frames "$T/zero")"
 check "the header says 0 devices" grep -q '^dmremap-top - .* - 0 devices' "$T/zero"
-check "the column header is there" grep -q '^DEVICE .*R/s .*W/s .*RMB/s .*WMB/s .*RMP/s .*ERR/s .*ERRORS .*P50 .*P99 .*REMAPPED .*SPARE% .*PEND .*MODE' "$T/zero"
+check "the column header is there" grep -q '^DEVICE .*R/s .*W/s .*RMB/s .*WMB/s .*RMP/s .*ERR/s .*ERRORS .*P50 .*P99 .*REMAPPED .*SPARE% .*PEND .*MODE .*MAIN' "$T/zero"
 check "JSON with no device prints nothing" sh -c "dmremap-top -j -d 0.3 -n 2 >$T/zero.json && test ! -s $T/zero.json"
 
 # --- a device with one remapped block, and an idle one ----------------------
