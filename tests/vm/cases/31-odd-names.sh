@@ -24,12 +24,12 @@ ODD_JSON='r1 \"q\\x5cé\\xfe'			# and as a JSON string
 ODD_DM=dm-$(dmsetup info -c --noheadings --manglename none -o minor "$ODD" | tr -d ' ')
 R0_DM=dm-$(dmsetup info -c --noheadings -o minor r0 | tr -d ' ')
 
-# foreign devices (zero target) whose names broke libdevmapper's listing
+# foreign devices (error target, built into dm-mod) whose names broke libdevmapper's listing
 for n in "$(printf 'a b\377')" "$(printf 'q"uo\\te')" "$(printf 'caf\303\251 \342\202\254')"; do
-	dmsetup create --manglename none "$n" --table "0 8 zero" ||
+	dmsetup create --manglename none "$n" --table "0 8 error" ||
 		bail "create a foreign device named $(printf '%s' "$n" | od -c | head -n 1)"
 done
-check_eq "five dm devices besides r0" 5 "$(dmsetup ls --manglename none | grep -vc '^r0[[:space:]]')"
+check_eq "four dm devices besides r0 (three foreign, one odd-named remap)" 4 "$(dmsetup ls --manglename none | grep -vc '^r0[[:space:]]')"
 
 # --- the exporter ---------------------------------------------------------------
 dmremap-exporter --textfile-dir "$D" --interval 1 2>"$SCRATCH/exp.err" &
