@@ -135,7 +135,8 @@ nullb_create main2 16 || bail "null_blk main2"
 nullb_create spare2 8 || bail "null_blk spare2"
 dmremap-top -b -d 0.5 -n 12 >"$T/live" 2>"$T/live.err" &
 TOP=$!
-sleep 1.5
+# the first frame (after BPF load and one interval; slow under TCG) shows r1
+wait_for grep -q '^dmremap-top - ' "$T/live"
 dmsetup remove r1
 echo "0 $(sectors_of /dev/main2) remap /dev/main2 /dev/spare2" | dmsetup create r2
 wait $TOP
