@@ -119,7 +119,7 @@ check_eq "r0: mode" '"rw"' "$(jlast "$T/j1" r0 mode)"
 check_eq "r0: dm name" "\"dm-$(dmsetup info -c --noheadings -o minor r0)\"" "$(jlast "$T/j1" r0 dm)"
 check_eq "r1: r_s" "0.00" "$(jlast "$T/j1" r1 r_s)"
 check_eq "r1: p50_ns null" null "$(jlast "$T/j1" r1 p50_ns)"
-check "every column is in the JSON" sh -c "for k in device r_s w_s read_mb_s write_mb_s remapped_ios_s errors_s errors p50_ns p99_ns remapped_blocks spare_used_pct pending mode; do grep -q \"\\\"\$k\\\":\" $T/j1 || { echo missing \$k; exit 1; }; done"
+check "every column is in the JSON" sh -c "for k in device r_s w_s read_mb_s write_mb_s remapped_ios_s errors_s errors p50_ns p99_ns remapped_blocks spare_used_pct pending mode main; do grep -q \"\\\"\$k\\\":\" $T/j1 || { echo missing \$k; exit 1; }; done"
 
 check "--raw-tp: the raw_tp fallback gives the same data" \
 	sh -c "dmremap-top --raw-tp -j -d 1 -n 1 r0 >$T/raw.json 2>$T/raw.err"
