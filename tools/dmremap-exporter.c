@@ -102,7 +102,7 @@ static const char doc[] =
 "  dmremap-exporter                      # daemon: default dir, every 15 s\n"
 "  dmremap-exporter --textfile-dir /run/prom -i 5   # elsewhere, every 5 s\n"
 "  dmremap-exporter --once               # status metrics once (cron, timer)\n"
-"  systemctl kill -s USR1 dmremap-exporter   # release the module for rmmod\n";
+"  systemctl kill -s USR1 dmremap-exporter   # detach now, devices or not\n";
 
 static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
