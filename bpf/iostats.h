@@ -8,7 +8,7 @@
  * Every map holds CUMULATIVE values since the program was loaded; per
  * interval values are computed in user space (tools/lib/dmr_iostats.h), so that
  * nothing is lost between a read and a reset and several readers never
- * disturb each other.  All maps are bounded hash maps: when one is full, new
+ * disturb each other.  All maps are bounded per-CPU hash maps (user space sums the CPUs' copies): when one is full, new
  * keys are not added and iostats_bss.dropped counts the lost updates.
  *
  * Histograms are log2 of nanoseconds, bcc's convention (tools/lib/hist.h):

@@ -11,12 +11,18 @@
  * atomically to DIR/dm_remap.prom (tools/exporter/textfile.c) in the
  * format of tools/exporter/render.c.
  *
- * The attached BPF programs pin the dm_remap module.  The exporter follows
- * the module: when it is not loaded the file carries the exporter's own
- * metrics with dm_remap_exporter_bpf_attached 0, and it attaches again when
- * the module is back.  SIGUSR1 releases the module (detach now, attach again
- * once the module was reloaded, or after RELEASE_HOLD_S seconds); SIGTERM
- * and SIGINT stop the exporter (exit 0, no temporary file left).
+ * The attached BPF programs pin the dm_remap module, so the daemon holds
+ * them only while a remap device exists: it looks every second (POLL_MS),
+ * attaches when the first remap device appears, detaches when the last one
+ * goes, so `rmmod dm_remap` works with the exporter running and no device.
+ * SIGUSR1 also releases the module (detach now, attach again once the
+ * module was reloaded, or after RELEASE_HOLD_S seconds); SIGTERM and SIGINT
+ * stop the exporter (exit 0, no temporary file left).
+ *
+ * --once (the systemd timer) never attaches: BPF counts start from zero at
+ * every attach, so one-shot runs could only write counters that go
+ * backwards from run to run.  It writes the status metrics, whose counters
+ * the kernel keeps, and no dm_remap_exporter_bpf_attached.
  */
 #define _GNU_SOURCE
 #include <argp.h>
@@ -71,10 +77,10 @@ enum { OPT_TEXTFILE_DIR = 0x100, OPT_ONCE, OPT_RAW_TP };
 static const struct argp_option opts[] = {
 	{ "textfile-dir", OPT_TEXTFILE_DIR, "DIR", 0,
 	  "node_exporter's textfile directory (default " DEFAULT_DIR ")", 0 },
-	{ "interval", 'i', "SECONDS", 0,
-	  "seconds between two writes (default 15); with --once: how long to sample I/O "
-	  "latency before writing (default 0: status metrics only, no BPF)", 0 },
-	{ "once", OPT_ONCE, NULL, 0, "write the file once and exit (for cron or a systemd timer)", 0 },
+	{ "interval", 'i', "SECONDS", 0, "seconds between two writes (default 15)", 0 },
+	{ "once", OPT_ONCE, NULL, 0,
+	  "write the status metrics once and exit (for cron or a systemd timer; no BPF: "
+	  "I/O counters and latency histograms need the daemon)", 0 },
 	{ "verbose", 'v', NULL, 0, "libbpf and libdevmapper messages on stderr", 0 },
 	{ "raw-tp", OPT_RAW_TP, NULL, 0, "attach with raw_tp even when module BTF allows tp_btf", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "show this help", 0 },
@@ -84,19 +90,19 @@ static const struct argp_option opts[] = {
 static const char doc[] =
 "Write the metrics of every dm-remap device to DIR/" PROM_NAME " for\n"
 "node_exporter's textfile collector (atomically: temporary file in DIR,\n"
-"fsync, rename).  Runs as root.  Keeps running when the dm_remap module is\n"
-"unloaded (dm_remap_exporter_bpf_attached 0) and attaches again when it is back.\n"
+"fsync, rename).  Runs as root.  Its BPF programs (I/O counters, latency)\n"
+"are attached only while a remap device exists, so `rmmod dm_remap` works\n"
+"with the exporter running once the last remap device is gone.\n"
 "\v"
 "Signals: SIGTERM/SIGINT stop the exporter (exit 0).  SIGUSR1 detaches the BPF\n"
-"programs, which pin the module, so that `rmmod dm_remap` can run; the exporter\n"
-"attaches again once the module was reloaded (or after 60 s).\n"
+"programs at once, even with remap devices left; the exporter attaches again\n"
+"once the module was reloaded (or after 60 s).\n"
 "\n"
 "Examples:\n"
 "  dmremap-exporter                      # daemon: default dir, every 15 s\n"
 "  dmremap-exporter --textfile-dir /run/prom -i 5   # elsewhere, every 5 s\n"
 "  dmremap-exporter --once               # status metrics once (cron, timer)\n"
-"  dmremap-exporter --once --interval 10 # and 10 s of I/O latency\n"
-"  systemctl kill -s USR1 dmremap-exporter   # release the module for rmmod\n";
+"  systemctl kill -s USR1 dmremap-exporter   # detach now, devices or not\n";
 
 static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -139,10 +145,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
 	case ARGP_KEY_END:
-		if (!env.once && env.interval == 0)
+		if (env.once && env.interval_set)
+			argp_error(state, "--once takes no --interval: one-shot runs write status "
+				   "metrics only (I/O counters and latency need the daemon)");
+		if (env.interval == 0)
 			argp_error(state, "invalid interval '0': whole seconds, 1..%d", MAX_INTERVAL);
-		if (env.once && !env.interval_set)
-			env.interval = 0;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -166,6 +173,10 @@ struct exporter {
 	struct exp_acc acc;
 	bool ever_attached;
 	bool module_loaded;
+	/* a remap device exists (last listing); BPF is attached only then */
+	bool have_devs;
+	/* dropped events of the handles closed before, and of the current one */
+	uint64_t dropped_closed, dropped_cur;
 	ino_t module_ino;		/* of /sys/module/dm_remap, 0 when absent */
 	/* SIGUSR1: detached on purpose until the module is reloaded */
 	bool released;
@@ -208,6 +219,8 @@ static void detach(struct exporter *ex, const char *why)
 		return;
 	dmr_iostats_close(ex->st);
 	ex->st = NULL;
+	ex->dropped_closed += ex->dropped_cur;
+	ex->dropped_cur = 0;
 	fprintf(stderr, PROG ": BPF detached (%s)\n", why);
 }
 
@@ -216,7 +229,7 @@ static void try_attach(struct exporter *ex)
 	struct dmr_iostats_opts o = { .verbose = env.verbose, .force_raw_tp = env.raw_tp };
 	char err[256], msg[320];
 
-	if (ex->st || ex->released || !ex->module_loaded)
+	if (ex->st || ex->released || !ex->module_loaded || !ex->have_devs)
 		return;
 	if (dmr_iostats_open(&ex->st, &o, err, sizeof(err))) {
 		ex->st = NULL;
@@ -247,6 +260,31 @@ static bool update_module(struct exporter *ex)
 			appeared ? DMR_MODULE " was reloaded" : "timeout");
 	}
 	return appeared;
+}
+
+/*
+ * Is there a remap device?  Listed every POLL_MS, so that the module is
+ * released within a second of its last device going.  On a listing error
+ * the previous answer stands.  Returns true when the answer changed.
+ */
+static bool update_devices(struct exporter *ex)
+{
+	struct dmr_dm_dev *devs = NULL;
+	bool had = ex->have_devs;
+	int n;
+
+	if (!ex->module_loaded || access("/sys/class/misc/device-mapper", F_OK)) {
+		n = 0;
+	} else {
+		n = dmr_dm_list_remap(&devs);
+		if (n < 0)
+			return false;
+		dmr_dm_free_list(devs, n);
+	}
+	ex->have_devs = n > 0;
+	if (!ex->have_devs)
+		detach(ex, "no remap device left");
+	return had != ex->have_devs;
 }
 
 static void release(struct exporter *ex)
@@ -285,6 +323,7 @@ static int collect_and_write(struct exporter *ex)
 			detach(ex, err);
 		} else {
 			have_snap = true;
+			ex->dropped_cur = ex->snap.dropped;
 		}
 	}
 
@@ -307,6 +346,7 @@ static int collect_and_write(struct exporter *ex)
 		}
 		ex->list_err[0] = '\0';
 	}
+	ex->have_devs = n > 0;
 
 	ng = exp_acc_sync(&ex->acc, devs, n, gone, DMR_IOSTATS_MAX_DEVS);
 	if (ng < 0) {
@@ -332,6 +372,12 @@ static int collect_and_write(struct exporter *ex)
 	in.acc = ex->ever_attached ? &ex->acc : NULL;
 	in.bpf_attached = ex->st != NULL;
 	in.module_loaded = ex->module_loaded;
+	in.once = env.once;
+	in.dropped_events = ex->dropped_closed + ex->dropped_cur;
+
+	/* the last remap device went: release the module (after its last deltas) */
+	if (!ex->have_devs)
+		detach(ex, "no remap device left");
 
 	if (exp_textfile_open(&tf, env.dir, PROM_NAME, err, sizeof(err))) {
 		report_once(ex->write_err, sizeof(ex->write_err), err);
@@ -408,19 +454,9 @@ static int check_dir(const char *dir)
 	return 0;
 }
 
-static int run_once(struct exporter *ex, const sigset_t *unblocked)
+static int run_once(struct exporter *ex)
 {
 	update_module(ex);
-	if (env.interval) {
-		try_attach(ex);
-		if (ex->st) {
-			/* a first read starts the interval */
-			dmr_iostats_read(ex->st, DMR_IOSTATS_INTERVAL, &ex->snap);
-			for (long left = (long)env.interval * 1000; left > 0; left -= POLL_MS)
-				if (!wait_ms(left < POLL_MS ? left : POLL_MS, unblocked))
-					return 0;	/* stopped: nothing written */
-		}
-	}
 	return collect_and_write(ex) ? 1 : 0;
 }
 
@@ -433,6 +469,7 @@ static int run_daemon(struct exporter *ex, const sigset_t *unblocked)
 		time_t next;
 
 		update_module(ex);
+		update_devices(ex);
 		try_attach(ex);
 		collect_and_write(ex);
 		next = now_s() + (time_t)env.interval;
@@ -453,6 +490,9 @@ static int run_daemon(struct exporter *ex, const sigset_t *unblocked)
 			 */
 			if (update_module(ex) || was_loaded != ex->module_loaded ||
 			    (was_released && !ex->released))
+				break;
+			/* the first remap device came or the last one went */
+			if (update_devices(ex))
 				break;
 		}
 	}
@@ -489,7 +529,7 @@ int main(int argc, char **argv)
 	exp_textfile_cleanup_stale(env.dir, PROM_NAME);
 
 	memset(&ex, 0, sizeof(ex));
-	ret = env.once ? run_once(&ex, &unblocked) : run_daemon(&ex, &unblocked);
+	ret = env.once ? run_once(&ex) : run_daemon(&ex, &unblocked);
 
 	if (ex.st)
 		dmr_iostats_close(ex.st);

@@ -47,6 +47,27 @@ static void status_any_order_extra_keys(void **state)
 	assert_null(dmr_status_get(&st, "nope"));
 }
 
+/* main=ok|offline (contract section 4); a module without the key reads as ok */
+static void status_main(void **state)
+{
+	struct dmr_status st;
+
+	(void)state;
+	assert_int_equal(dmr_status_parse(FULL " main=offline", &st), 0);
+	assert_int_equal(st.main_state, DMR_MAIN_OFFLINE);
+	assert_true(st.present & (1u << DMR_ST_MAIN));
+	assert_int_equal(st.nr_kv, 13);
+	assert_int_equal(dmr_status_parse("main=ok " FULL, &st), 0);
+	assert_int_equal(st.main_state, DMR_MAIN_OK);
+	assert_int_equal(dmr_status_parse(FULL, &st), 0);
+	assert_int_equal(st.main_state, DMR_MAIN_OK);
+	assert_false(st.present & (1u << DMR_ST_MAIN));
+	assert_int_equal(dmr_status_parse(FULL " main=gone", &st), -EINVAL);
+	/* main alone does not make a status complete */
+	assert_int_equal(dmr_status_parse("main=offline mode=rw", &st), -ENODATA);
+	assert_string_equal(dmr_status_key_name(DMR_ST_MAIN), "main");
+}
+
 static void status_missing_key(void **state)
 {
 	struct dmr_status st;
@@ -120,6 +141,7 @@ static void parse_u64(void **state)
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(status_full),
 	cmocka_unit_test(status_any_order_extra_keys),
+	cmocka_unit_test(status_main),
 	cmocka_unit_test(status_missing_key),
 	cmocka_unit_test(status_bad_tokens),
 	cmocka_unit_test(kv_split_limits),

@@ -313,6 +313,7 @@ static void top_output(void **state)
 	top_row_fill(&out_rows[0], &d, &io, 1.0);
 	fill_dev(&d, "r1", DM_REMAP_MKDEV(253u, 1u));
 	d.status.mode = DMR_MODE_RO;
+	d.status.main_state = DMR_MAIN_OFFLINE;
 	top_row_fill(&out_rows[1], &d, NULL, 1.0);
 
 	s = capture(frame_fn, &n);
@@ -322,7 +323,8 @@ static void top_output(void **state)
 	assert_non_null(strstr(s, "\nr0 "));
 	assert_non_null(strstr(s, "\nr1 "));
 	assert_non_null(strstr(s, "1.54us"));
-	assert_non_null(strstr(s, " ro\n"));
+	assert_non_null(strstr(s, " rw      ok\n"));
+	assert_non_null(strstr(s, " ro offline\n"));
 	assert_non_null(strstr(s, "read-only 1"));
 	free(s);
 
@@ -334,11 +336,11 @@ static void top_output(void **state)
 	assert_non_null(strstr(s, "\"remapped_blocks\":3,"));
 	assert_non_null(strstr(s, "\"spare_used_pct\":25.00,"));
 	assert_non_null(strstr(s, "\"pending\":2,"));
-	assert_non_null(strstr(s, "\"mode\":\"rw\"}\n"));
+	assert_non_null(strstr(s, "\"mode\":\"rw\",\"main\":\"ok\"}\n"));
 	/* r1 had no I/O: null percentiles */
 	assert_non_null(strstr(s, "\"device\":\"r1\""));
 	assert_non_null(strstr(s, "\"p50_ns\":null,\"p99_ns\":null"));
-	assert_non_null(strstr(s, "\"mode\":\"ro\"}\n"));
+	assert_non_null(strstr(s, "\"mode\":\"ro\",\"main\":\"offline\"}\n"));
 	/* one line per device */
 	{
 		int lines = 0;

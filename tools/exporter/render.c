@@ -29,16 +29,34 @@ char *exp_escape_label(const char *s, char *buf, size_t len)
 
 	if (!len)
 		return buf;
-	for (; *s && o + 2 < len; s++) {
+	while (*s) {
+		size_t n = dmr_utf8_seq(s);
+		char tmp[8];
+		const char *out = tmp;
+		size_t olen;
+
 		if (*s == '\\' || *s == '"') {
-			buf[o++] = '\\';
-			buf[o++] = *s;
+			tmp[0] = '\\';
+			tmp[1] = *s;
+			olen = 2;
+			n = 1;
 		} else if (*s == '\n') {
-			buf[o++] = '\\';
-			buf[o++] = 'n';
+			memcpy(tmp, "\\n", 2);
+			olen = 2;
+			n = 1;
+		} else if (n) {
+			out = s;
+			olen = n;
 		} else {
-			buf[o++] = *s;
+			/* not UTF-8: the text "\xHH", its backslash escaped */
+			olen = (size_t)snprintf(tmp, sizeof(tmp), "\\\\x%02x", (unsigned char)*s);
+			n = 1;
 		}
+		if (o + olen >= len)
+			break;
+		memcpy(buf + o, out, olen);
+		o += olen;
+		s += n;
 	}
 	buf[o] = '\0';
 	return buf;
@@ -47,7 +65,7 @@ char *exp_escape_label(const char *s, char *buf, size_t len)
 /* device="NAME",dm="dm-N" */
 static void dev_labels(const struct dmr_dm_dev *d, char *buf, size_t len)
 {
-	char esc[2 * DMR_DM_NAME_LEN + 1];
+	char esc[EXP_LABEL_VALUE_LEN];
 
 	snprintf(buf, len, "device=\"%s\",dm=\"dm-%u\"",
 		 exp_escape_label(d->name, esc, sizeof(esc)), DM_REMAP_DEV_MINOR(d->kdev));
@@ -68,7 +86,7 @@ static void status_family(FILE *f, const struct exp_render_in *in, const char *n
 			  const char *type, const char *help, enum dmr_status_key k,
 			  uint64_t (*value)(const struct dmr_dm_dev *))
 {
-	char labels[512];
+	char labels[EXP_LABELS_LEN];
 
 	family(f, name, type, help);
 	for (int i = 0; i < in->nr_devs; i++) {
@@ -89,6 +107,10 @@ static uint64_t v_ro(const struct dmr_dm_dev *d) { return d->status.mode == DMR_
 static uint64_t v_block_size(const struct dmr_dm_dev *d) { return d->status.block_size; }
 static uint64_t v_lost(const struct dmr_dm_dev *d) { return d->status.lost_sectors; }
 static uint64_t v_commits(const struct dmr_dm_dev *d) { return d->status.md_commits; }
+static uint64_t v_main_offline(const struct dmr_dm_dev *d)
+{
+	return d->status.main_state == DMR_MAIN_OFFLINE;
+}
 static uint64_t v_scrub(const struct dmr_dm_dev *d)
 {
 	return d->status.scrub == DMR_SCRUB_RUNNING;
@@ -126,10 +148,21 @@ static bool op_shown(const struct exp_dev *e, unsigned int op)
 	       e->lat[op][DM_REMAP_PATH_MAIN].count || e->lat[op][DM_REMAP_PATH_SPARE].count;
 }
 
+/*
+ * The spare path of a device that has no remap carries nothing: its series
+ * appear once the device has a remapped block (from zero, so that rate()
+ * sees the first I/O) or once an I/O went to the spare.
+ */
+static bool path_shown(const struct dmr_dm_dev *d, const struct exp_dev *e, unsigned int op,
+		       unsigned int path)
+{
+	return path != DM_REMAP_PATH_SPARE || d->status.remapped || e->lat[op][path].count;
+}
+
 static void bpf_counter_family(FILE *f, const struct exp_render_in *in, const char *name,
 			       const char *help, const uint64_t *(*arr)(const struct exp_dev *))
 {
-	char labels[512];
+	char labels[EXP_LABELS_LEN];
 
 	family(f, name, "counter", help);
 	for (int i = 0; i < in->nr_devs; i++) {
@@ -152,7 +185,7 @@ static const uint64_t *a_remapped(const struct exp_dev *e) { return e->remapped_
 
 static void bpf_families(FILE *f, const struct exp_render_in *in)
 {
-	char labels[512], l2[600];
+	char labels[EXP_LABELS_LEN], l2[EXP_LABELS_LEN + 64];
 
 	bpf_counter_family(f, in, "dm_remap_io_requests_total",
 			   "Completed I/O requests since the exporter started (BPF).", a_ios);
@@ -176,6 +209,8 @@ static void bpf_families(FILE *f, const struct exp_render_in *in)
 			if (!op_shown(e, op))
 				continue;
 			for (unsigned int p = 0; p < EXP_PATHS; p++) {
+				if (!path_shown(d, e, op, p))
+					continue;
 				snprintf(l2, sizeof(l2), "%s,op=\"%s\",path=\"%s\"", labels,
 					 dmr_op_name(op), dmr_path_name(p));
 				hist_series(f, "dm_remap_io_latency_seconds", l2, &e->lat[op][p]);
@@ -211,7 +246,7 @@ static void bpf_families(FILE *f, const struct exp_render_in *in)
 
 int exp_render(FILE *f, const struct exp_render_in *in)
 {
-	char labels[512];
+	char labels[EXP_LABELS_LEN];
 
 	status_family(f, in, "dm_remap_remapped_blocks", "gauge",
 		      "Blocks of the main device currently remapped to the spare device.",
@@ -226,6 +261,10 @@ int exp_render(FILE *f, const struct exp_render_in *in)
 	status_family(f, in, "dm_remap_read_only", "gauge",
 		      "1 when the device turned read-only (metadata could not be written), else 0.",
 		      DMR_ST_MODE, v_ro);
+	/* main= is optional in the status (older modules): absent reads as ok (0) */
+	status_family(f, in, "dm_remap_main_offline", "gauge",
+		      "1 while the main device as a whole does not answer (status main=offline: an outage, not bad sectors), else 0.",
+		      DMR_ST_MODE, v_main_offline);
 	status_family(f, in, "dm_remap_block_size_bytes", "gauge",
 		      "Remap granularity in bytes.", DMR_ST_BLOCK_SIZE, v_block_size);
 	status_family(f, in, "dm_remap_scrub_running", "gauge",
@@ -254,19 +293,28 @@ int exp_render(FILE *f, const struct exp_render_in *in)
 		      "Metadata commits (reset by clear_stats and table or module reload).",
 		      DMR_ST_MD_COMMITS, v_commits);
 
-	if (in->acc)
+	if (in->acc) {
 		bpf_families(f, in);
+		family(f, "dm_remap_exporter_dropped_events_total", "counter",
+		       "I/O and commit events the BPF programs could not count because a map was full, since the exporter started.");
+		fprintf(f, "dm_remap_exporter_dropped_events_total %" PRIu64 "\n", in->dropped_events);
+	}
 
-	family(f, "dm_remap_exporter_bpf_attached", "gauge",
-	       "1 when the exporter's BPF programs are attached to the dm_remap tracepoints (latency histograms live), else 0.");
-	fprintf(f, "dm_remap_exporter_bpf_attached %d\n", in->bpf_attached ? 1 : 0);
+	/* --once never attaches: no gauge that would read as "detached" */
+	if (!in->once) {
+		family(f, "dm_remap_exporter_bpf_attached", "gauge",
+		       "1 when the exporter's BPF programs are attached to the dm_remap tracepoints (latency histograms live), else 0; the exporter attaches only while a remap device exists.");
+		fprintf(f, "dm_remap_exporter_bpf_attached %d\n", in->bpf_attached ? 1 : 0);
+	}
 	family(f, "dm_remap_exporter_module_loaded", "gauge",
 	       "1 when the dm_remap module is loaded, else 0.");
 	fprintf(f, "dm_remap_exporter_module_loaded %d\n", in->module_loaded ? 1 : 0);
 	family(f, "dm_remap_exporter_devices", "gauge", "Number of dm devices with a remap target.");
 	fprintf(f, "dm_remap_exporter_devices %d\n", in->nr_devs);
-	family(f, "dm_remap_exporter_build_info", "gauge", "Version of dmremap-exporter; always 1.");
-	fprintf(f, "dm_remap_exporter_build_info{version=\"%s\"} 1\n", DMREMAP_VERSION);
+	family(f, "dm_remap_exporter_build_info", "gauge",
+	       "Version of dmremap-exporter and how it runs (mode daemon or once); always 1.");
+	fprintf(f, "dm_remap_exporter_build_info{version=\"%s\",mode=\"%s\"} 1\n", DMREMAP_VERSION,
+		in->once ? "once" : "daemon");
 
 	fflush(f);
 	return ferror(f) ? -EIO : 0;

@@ -24,6 +24,11 @@
 #define EXP_LE_FIRST	9	/* le = 1023 ns */
 #define EXP_LE_LAST	34	/* le = 34.359738367 s */
 
+/* a display name with every byte escaped for a label value, NUL included */
+#define EXP_LABEL_VALUE_LEN	(2 * DMR_DM_NAME_LEN)
+/* device="...",dm="dm-N" */
+#define EXP_LABELS_LEN		(EXP_LABEL_VALUE_LEN + 64)
+
 struct exp_render_in {
 	const struct dmr_dm_dev *devs;	/* every remap device, sorted */
 	int nr_devs;
@@ -31,6 +36,9 @@ struct exp_render_in {
 	struct exp_acc *acc;
 	bool bpf_attached;
 	bool module_loaded;
+	/* --once: no BPF, no dm_remap_exporter_bpf_attached (it would read as detached) */
+	bool once;
+	uint64_t dropped_events;	/* cumulative since the exporter started */
 };
 
 /* write the whole file to f; 0, or -EIO when f reports an error */
@@ -39,7 +47,12 @@ int exp_render(FILE *f, const struct exp_render_in *in);
 /* ns as exact decimal seconds ("0.000001023", "34.359738367", "0") */
 char *exp_fmt_seconds(uint64_t ns, char *buf, size_t len);
 
-/* s escaped as a label value (backslash, double quote, newline) */
+/*
+ * s as a label value: backslash, double quote and newline escaped as the
+ * text format wants; a byte that is not part of valid UTF-8 becomes the
+ * text "\xHH" (so the value stays valid UTF-8, in the notation of
+ * dmr_name_escape(), whose display names are already valid).
+ */
 char *exp_escape_label(const char *s, char *buf, size_t len);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "dm.h"
 #include "dm_remap_events.h"
+#include "names.h"
 
 static bool dm_verbose;
 
@@ -36,10 +37,21 @@ static void dm_log(int level, const char *file, int line, int dm_errno_or_class,
 	va_end(ap);
 }
 
+/*
+ * Names pass through libdevmapper untouched: in its default mangling mode
+ * ("auto") one device whose name holds bytes it would mangle (a space, a
+ * quote, 0xff...) made the whole listing fail.
+ */
+static void dm_setup(void)
+{
+	dm_log_with_errno_init(dm_log);
+	dm_set_name_mangling_mode(DM_STRING_MANGLING_NONE);
+}
+
 void dmr_dm_set_verbose(bool verbose)
 {
 	dm_verbose = verbose;
-	dm_log_with_errno_init(dm_log);
+	dm_setup();
 }
 
 static void ensure_logger(void)
@@ -47,9 +59,24 @@ static void ensure_logger(void)
 	static bool done;
 
 	if (!done) {
-		dm_log_with_errno_init(dm_log);
+		dm_setup();
 		done = true;
 	}
+}
+
+static bool set_kdev(struct dm_task *dmt, uint32_t kdev)
+{
+	return dm_task_set_major(dmt, (int)DM_REMAP_DEV_MAJOR(kdev)) &&
+	       dm_task_set_minor(dmt, (int)DM_REMAP_DEV_MINOR(kdev));
+}
+
+/* display name of a raw name; "MAJ:MIN" when there is none */
+static void display_name(const char *raw, uint32_t kdev, char *buf, size_t len)
+{
+	if (raw && *raw)
+		dmr_name_escape(raw, buf, len);
+	else
+		dmr_devt_str(kdev, buf, len);
 }
 
 static int info_task(struct dm_task *dmt, struct dm_info *info)
@@ -72,8 +99,7 @@ int dmr_dm_name_of(uint32_t kdev, char *name, size_t len)
 	dmt = dm_task_create(DM_DEVICE_INFO);
 	if (!dmt)
 		return -ENOMEM;
-	if (!dm_task_set_major(dmt, (int)DM_REMAP_DEV_MAJOR(kdev)) ||
-	    !dm_task_set_minor(dmt, (int)DM_REMAP_DEV_MINOR(kdev))) {
+	if (!set_kdev(dmt, kdev)) {
 		err = -EINVAL;
 		goto out;
 	}
@@ -81,23 +107,18 @@ int dmr_dm_name_of(uint32_t kdev, char *name, size_t len)
 	if (err)
 		goto out;
 	n = dm_task_get_name(dmt);
-	if (!n || !*n) {
-		err = -ENXIO;
-		goto out;
-	}
-	snprintf(name, len, "%s", n);
+	display_name(n, kdev, name, len);
 out:
 	dm_task_destroy(dmt);
 	return err;
 }
 
-int dmr_dm_kdev_of(const char *name, uint32_t *kdev)
+static int kdev_of_raw(const char *name, uint32_t *kdev)
 {
 	struct dm_task *dmt;
 	struct dm_info info;
 	int err;
 
-	ensure_logger();
 	dmt = dm_task_create(DM_DEVICE_INFO);
 	if (!dmt)
 		return -ENOMEM;
@@ -110,6 +131,19 @@ int dmr_dm_kdev_of(const char *name, uint32_t *kdev)
 		*kdev = DM_REMAP_MKDEV((uint32_t)info.major, (uint32_t)info.minor);
 out:
 	dm_task_destroy(dmt);
+	return err;
+}
+
+int dmr_dm_kdev_of(const char *name, uint32_t *kdev)
+{
+	char raw[DMR_DM_RAW_NAME_LEN];
+	int err;
+
+	ensure_logger();
+	err = kdev_of_raw(name, kdev);
+	/* the display form the tools print ("a b\xff") names the device too */
+	if (err == -ENXIO && strchr(name, '\\') && dmr_name_unescape(name, raw, sizeof(raw)))
+		err = kdev_of_raw(raw, kdev);
 	return err;
 }
 
@@ -154,14 +188,13 @@ int dmr_dm_for_each(int (*cb)(const char *name, uint32_t kdev, void *arg), void 
 	if (!names || !names->dev)
 		goto out;		/* no dm device at all */
 	for (;;) {
-		uint32_t kdev;
+		uint32_t kdev = dmr_dm_decode_dev(names->dev);
+		char disp[DMR_DM_NAME_LEN];
 
-		/* names->dev is in user-space encoding; ask for the number */
-		if (!dmr_dm_kdev_of(names->name, &kdev)) {
-			ret = cb(names->name, kdev, arg);
-			if (ret)
-				break;
-		}
+		display_name(names->name, kdev, disp, sizeof(disp));
+		ret = cb(disp, kdev, arg);
+		if (ret)
+			break;
 		if (!names->next)
 			break;
 		names = (struct dm_names *)((char *)names + names->next);
@@ -177,8 +210,12 @@ struct list_ctx {
 	int err;
 };
 
-/* status of `name`'s remap target into d; 1 when it has one, 0 if not, -errno */
-static int remap_status(const char *name, struct dmr_dm_dev *d)
+/*
+ * status of device kdev's remap target into d (named `name`, the display
+ * name); 1 when it has one, 0 if not, -errno.  Asked by number: names may
+ * be anything.
+ */
+static int remap_status(const char *name, uint32_t kdev, struct dmr_dm_dev *d)
 {
 	struct dm_task *dmt;
 	struct dm_info info;
@@ -188,7 +225,7 @@ static int remap_status(const char *name, struct dmr_dm_dev *d)
 	dmt = dm_task_create(DM_DEVICE_STATUS);
 	if (!dmt)
 		return -ENOMEM;
-	if (!dm_task_set_name(dmt, name)) {
+	if (!set_kdev(dmt, kdev)) {
 		ret = -EINVAL;
 		goto out;
 	}
@@ -225,7 +262,6 @@ static int list_cb(const char *name, uint32_t kdev, void *arg)
 	struct list_ctx *c = arg;
 	int ret;
 
-	(void)kdev;
 	if (c->n == c->cap) {
 		int cap = c->cap ? c->cap * 2 : 8;
 		struct dmr_dm_dev *nd = realloc(c->devs, (size_t)cap * sizeof(*nd));
@@ -236,7 +272,7 @@ static int list_cb(const char *name, uint32_t kdev, void *arg)
 		c->cap = cap;
 	}
 	memset(&c->devs[c->n], 0, sizeof(c->devs[c->n]));
-	ret = remap_status(name, &c->devs[c->n]);
+	ret = remap_status(name, kdev, &c->devs[c->n]);
 	if (ret == 1)
 		c->n++;
 	else if (ret == -ENOMEM)

@@ -5,6 +5,13 @@
  *
  * Device numbers here are the kernel's encoding (major << 20 | minor), the
  * one the tracepoints carry.
+ *
+ * Names: a dm name is any bytes but NUL (`dmsetup create --manglename
+ * none`).  libdevmapper runs with name mangling off
+ * (DM_STRING_MANGLING_NONE), devices are listed and queried by number, never
+ * by name, so no name can make a query fail; the names handed out here are
+ * display names (dmr_name_escape() of tools/lib/names.h: valid UTF-8,
+ * reversible), or "MAJ:MIN" for a device whose name cannot be had.
  */
 #ifndef DMREMAP_DM_H
 #define DMREMAP_DM_H
@@ -15,11 +22,13 @@
 
 #include "status.h"
 
-#define DMR_DM_NAME_LEN 128	/* DM_NAME_LEN */
+#define DMR_DM_RAW_NAME_LEN 128	/* DM_NAME_LEN: the kernel's name, NUL included */
+/* a display name: every raw byte may become "\xHH" */
+#define DMR_DM_NAME_LEN	(4 * (DMR_DM_RAW_NAME_LEN - 1) + 1)
 #define DMR_TARGET_NAME "remap"
 
 struct dmr_dm_dev {
-	char name[DMR_DM_NAME_LEN];
+	char name[DMR_DM_NAME_LEN];	/* display name (see above) */
 	uint32_t kdev;
 	uint64_t start, length;		/* of the remap target, in sectors */
 	char *params;			/* raw status params of the remap target */
@@ -30,10 +39,13 @@ struct dmr_dm_dev {
 /* route libdevmapper's own messages to stderr only when verbose */
 void dmr_dm_set_verbose(bool verbose);
 
-/* name of dm device kdev: 0, -ENXIO when no such dm device, -errno on failure */
+/* display name of dm device kdev: 0, -ENXIO when no such dm device, -errno on failure */
 int dmr_dm_name_of(uint32_t kdev, char *name, size_t len);
 
-/* kernel dev_t of dm device `name`: 0, -ENXIO when no such device, -errno */
+/*
+ * kernel dev_t of dm device `name`: the raw name, or else its display form
+ * ("a b\xff").  0, -ENXIO when no such device, -errno
+ */
 int dmr_dm_kdev_of(const char *name, uint32_t *kdev);
 
 /*
@@ -51,7 +63,24 @@ int dmr_dm_resolve(const char *arg, uint32_t *kdev);
 int dmr_dm_list_remap(struct dmr_dm_dev **devs);
 void dmr_dm_free_list(struct dmr_dm_dev *devs, int n);
 
-/* names and numbers of every dm device; callback per device, stop on non-zero */
+/*
+ * Display names and numbers of every dm device; callback per device, stop
+ * on non-zero (returned).  0 or -errno when the list cannot be had.
+ */
 int dmr_dm_for_each(int (*cb)(const char *name, uint32_t kdev, void *arg), void *arg);
+
+/*
+ * The kernel dev_t (major << 20 | minor) of dm_names.dev, which the kernel
+ * fills with huge_encode_dev(): minor bits 0-7 in bits 0-7, major in bits
+ * 8-19, minor bits 8-19 in bits 20-31.
+ */
+static inline uint32_t dmr_dm_decode_dev(uint64_t dev)
+{
+	uint32_t ma = (uint32_t)((dev >> 8) & 0xfff);
+	uint32_t mi = (uint32_t)((dev & 0xff) | ((dev >> 12) & 0xfff00));
+
+	return (ma << 20) | mi;
+}
+
 
 #endif

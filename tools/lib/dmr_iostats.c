@@ -105,25 +105,37 @@ enum dmr_attach_mode dmr_iostats_mode(const struct dmr_iostats *st)
 }
 
 /*
- * Every (key, value) of a hash map into an array of `stride`-byte records
- * whose first key_size bytes hold the key at key_off and value at val_off.
+ * Every (key, value) of a per-CPU hash map into an array of `stride`-byte
+ * records holding the key at key_off and the value, summed over the CPUs,
+ * at val_off.  Values are all __u64 fields (bpf/iostats.h), so the sum is
+ * field by field.
  */
-static int dump_map(int fd, size_t key_size, size_t max_entries,
+static int dump_map(int fd, size_t key_size, size_t val_size, size_t max_entries,
 		    size_t stride, size_t key_off, size_t val_off, void **arr, size_t *nr)
 {
 	unsigned char key[16], next[16];
+	int ncpus = libbpf_num_possible_cpus();
+	size_t words = val_size / sizeof(uint64_t), n = 0;
+	uint64_t *percpu;
 	unsigned char *a;
-	size_t n = 0;
 	void *prev = NULL;
 
 	*arr = NULL;
 	*nr = 0;
+	if (ncpus <= 0)
+		return ncpus ? ncpus : -EINVAL;
+	/* the kernel copies out one value per possible CPU, each 8-byte aligned */
+	percpu = calloc((size_t)ncpus, (val_size + 7) & ~(size_t)7);
 	a = calloc(max_entries ? max_entries : 1, stride);
-	if (!a)
+	if (!a || !percpu) {
+		free(a);
+		free(percpu);
 		return -ENOMEM;
+	}
 	/* bounded: a key deleted during the walk restarts it at worst once per entry */
 	for (size_t guard = 0; guard < 4 * max_entries + 4; guard++) {
 		unsigned char *rec;
+		uint64_t *sum;
 
 		if (bpf_map_get_next_key(fd, prev, next))
 			break;
@@ -131,13 +143,21 @@ static int dump_map(int fd, size_t key_size, size_t max_entries,
 		prev = key;
 		if (n == max_entries)
 			break;
+		if (bpf_map_lookup_elem(fd, key, percpu))
+			continue;	/* deleted meanwhile */
 		rec = a + n * stride;
 		memset(rec, 0, stride);
-		if (bpf_map_lookup_elem(fd, key, rec + val_off))
-			continue;	/* deleted meanwhile */
+		sum = (uint64_t *)(void *)(rec + val_off);
+		for (int c = 0; c < ncpus; c++) {
+			const uint64_t *v = percpu + (size_t)c * ((val_size + 7) / 8);
+
+			for (size_t w = 0; w < words; w++)
+				sum[w] += v[w];
+		}
 		memcpy(rec + key_off, key, key_size);
 		n++;
 	}
+	free(percpu);
 	*arr = a;
 	*nr = n;
 	return 0;
@@ -157,7 +177,7 @@ static int read_totals(struct dmr_iostats *st, struct dmr_iostats_snap *s)
 	s->ts_ns = mono_ns();
 
 	r = dump_map(bpf_map__fd(sk->maps.lat), sizeof(struct dmr_lat_key),
-		     DMR_IOSTATS_LAT_ENTRIES,
+		     sizeof(struct dmr_lat_val), DMR_IOSTATS_LAT_ENTRIES,
 		     sizeof(struct dmr_lat_key) + sizeof(struct dmr_lat_val), 0,
 		     sizeof(struct dmr_lat_key), &arr, &n);
 	if (r)
@@ -184,7 +204,7 @@ static int read_totals(struct dmr_iostats *st, struct dmr_iostats_snap *s)
 	s->nr_lat = n;
 
 	r = dump_map(bpf_map__fd(sk->maps.io), sizeof(struct dmr_io_key),
-		     DMR_IOSTATS_IO_ENTRIES,
+		     sizeof(struct dmr_io_val), DMR_IOSTATS_IO_ENTRIES,
 		     sizeof(struct dmr_io_key) + sizeof(struct dmr_io_val), 0,
 		     sizeof(struct dmr_io_key), &arr, &n);
 	if (r)
@@ -209,7 +229,8 @@ static int read_totals(struct dmr_iostats *st, struct dmr_iostats_snap *s)
 	s->io = io;
 	s->nr_io = n;
 
-	r = dump_map(bpf_map__fd(sk->maps.md), sizeof(uint32_t), DMR_IOSTATS_MD_ENTRIES,
+	r = dump_map(bpf_map__fd(sk->maps.md), sizeof(uint32_t), sizeof(struct dmr_md_val),
+		     DMR_IOSTATS_MD_ENTRIES,
 		     8 + sizeof(struct dmr_md_val), 0, 8, &arr, &n);
 	if (r)
 		goto fail;
@@ -257,6 +278,7 @@ int dmr_iostats_read(struct dmr_iostats *st, enum dmr_iostats_mode mode,
 		dmr_iostats_snap_free(&cur);
 		return r;
 	}
+	out.dropped = cur.dropped;	/* cumulative, not a delta */
 	dmr_iostats_snap_free(&st->base);
 	st->base = cur;
 	dmr_iostats_snap_free(snap);

@@ -19,6 +19,7 @@ static const char *const key_names[DMR_ST_NR_KEYS] = {
 	[DMR_ST_MD_COMMITS] = "md_commits",
 	[DMR_ST_MD_SEQ] = "md_seq",
 	[DMR_ST_SCRUB] = "scrub",
+	[DMR_ST_MAIN] = "main",
 };
 
 const char *dmr_status_key_name(enum dmr_status_key k)
@@ -122,6 +123,14 @@ static int set_key(struct dmr_status *st, enum dmr_status_key k, const char *val
 		else
 			return -EINVAL;
 		return 0;
+	case DMR_ST_MAIN:
+		if (!strcmp(val, "ok"))
+			st->main_state = DMR_MAIN_OK;
+		else if (!strcmp(val, "offline"))
+			st->main_state = DMR_MAIN_OFFLINE;
+		else
+			return -EINVAL;
+		return 0;
 	default:
 		f = u64_field(st, k);
 		if (!f || !dmr_parse_u64(val, f))
@@ -149,7 +158,7 @@ int dmr_status_parse(const char *params, struct dmr_status *st)
 			break;
 		}
 	}
-	if (st->present != DMR_ST_ALL_KEYS)
+	if ((st->present & DMR_ST_ALL_KEYS) != DMR_ST_ALL_KEYS)
 		return -ENODATA;
 	return 0;
 }

@@ -28,8 +28,14 @@ int dmr_kv_split(const char *s, struct dmr_kv *kv, int max);
 
 enum dmr_mode { DMR_MODE_UNKNOWN = 0, DMR_MODE_RW, DMR_MODE_RO };
 enum dmr_scrub { DMR_SCRUB_UNKNOWN = 0, DMR_SCRUB_IDLE, DMR_SCRUB_RUNNING, DMR_SCRUB_DONE };
+/* main=ok|offline; a module that does not print the key counts as ok */
+enum dmr_main { DMR_MAIN_OK = 0, DMR_MAIN_OFFLINE };
 
-/* the keys every status carries; bit i of dmr_status.present is key i */
+/*
+ * The keys the parser knows; bit i of dmr_status.present is key i.  Every
+ * key up to DMR_ST_SCRUB is required; the later ones are optional (modules
+ * built before they existed do not print them).
+ */
 enum dmr_status_key {
 	DMR_ST_MODE,
 	DMR_ST_BLOCK_SIZE,
@@ -43,14 +49,17 @@ enum dmr_status_key {
 	DMR_ST_MD_COMMITS,
 	DMR_ST_MD_SEQ,
 	DMR_ST_SCRUB,
+	DMR_ST_MAIN,		/* optional: absent means ok */
 	DMR_ST_NR_KEYS,
 };
 
-#define DMR_ST_ALL_KEYS ((1u << DMR_ST_NR_KEYS) - 1)
+/* the keys every status must carry */
+#define DMR_ST_ALL_KEYS ((1u << (DMR_ST_SCRUB + 1)) - 1)
 
 struct dmr_status {
 	enum dmr_mode mode;
 	enum dmr_scrub scrub;
+	enum dmr_main main_state;
 	uint64_t block_size;
 	uint64_t remapped;
 	uint64_t spare_total;
@@ -70,8 +79,8 @@ struct dmr_status {
 const char *dmr_status_key_name(enum dmr_status_key k);
 
 /*
- * Parse status params into st (zeroed first).  Returns 0 when every key of
- * enum dmr_status_key is present with a valid value; -EINVAL on a malformed
+ * Parse status params into st (zeroed first).  Returns 0 when every
+ * required key of enum dmr_status_key is present with a valid value; -EINVAL on a malformed
  * token or a bad value of a known key (mode=xx, remapped=-1, ...); -ENODATA
  * when tokens are well-formed but a key is missing (st->present tells which).
  * Unknown keys are kept in st->kv only.

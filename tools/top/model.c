@@ -25,6 +25,7 @@ const struct top_col_info top_cols[TOP_COL_NR] = {
 	[TOP_COL_SPARE]    = { "SPARE%",   "spare_used_pct",  7, 'u', true },
 	[TOP_COL_PENDING]  = { "PEND",     "pending",         6, 'x', true },
 	[TOP_COL_MODE]     = { "MODE",     "mode",            4, 'o', true },
+	[TOP_COL_MAIN]     = { "MAIN",     "main",            7, 'M', true },
 };
 
 /*
@@ -88,6 +89,7 @@ void top_row_fill(struct top_row *row, const struct dmr_dm_dev *dev, const struc
 		row->kdev = dev->kdev;
 		row->have_status = dev->status_err == 0;
 		row->mode = dev->status.mode;
+		row->main_state = dev->status.main_state;
 		row->read_errors = dev->status.read_errors;
 		row->write_errors = dev->status.write_errors;
 		row->errors = row->read_errors + row->write_errors;
@@ -175,6 +177,7 @@ int top_row_cmp(const struct top_row *a, const struct top_row *b, enum top_col c
 	case TOP_COL_SPARE:	c = cmp_d(a->spare_used_pct, b->spare_used_pct); break;
 	case TOP_COL_PENDING:	c = cmp_u(a->pending, b->pending); break;
 	case TOP_COL_MODE:	c = cmp_u((uint64_t)a->mode, (uint64_t)b->mode); break;
+	case TOP_COL_MAIN:	c = cmp_u((uint64_t)a->main_state, (uint64_t)b->main_state); break;
 	case TOP_COL_NR:	break;
 	}
 	if (!c)
@@ -324,6 +327,13 @@ const char *top_mode_name(enum dmr_mode m)
 	}
 }
 
+const char *top_main_name(const struct top_row *r)
+{
+	if (!r->have_status)
+		return "-";
+	return r->main_state == DMR_MAIN_OFFLINE ? "offline" : "ok";
+}
+
 static void count_or_dash(bool known, uint64_t v, char *buf, size_t len)
 {
 	if (known)
@@ -351,6 +361,7 @@ char *top_cell(const struct top_row *r, enum top_col col, char *buf, size_t len)
 	case TOP_COL_SPARE:	top_fmt_pct(st ? r->spare_used_pct : -1, buf, len); break;
 	case TOP_COL_PENDING:	count_or_dash(st, r->pending, buf, len); break;
 	case TOP_COL_MODE:	snprintf(buf, len, "%s", top_mode_name(r->mode)); break;
+	case TOP_COL_MAIN:	snprintf(buf, len, "%s", top_main_name(r)); break;
 	default:		snprintf(buf, len, "?"); break;
 	}
 	return buf;

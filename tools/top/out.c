@@ -100,6 +100,7 @@ void top_print_json(FILE *f, const struct top_row *rows, int n, double unix_time
 		dmr_json_u64(&j, top_cols[TOP_COL_PENDING].json, r->pending);
 		dmr_json_u64(&j, "lost_sectors", r->lost_sectors);
 		dmr_json_str(&j, top_cols[TOP_COL_MODE].json, top_mode_name(r->mode));
+		dmr_json_str(&j, top_cols[TOP_COL_MAIN].json, top_main_name(r));
 		dmr_json_end(&j);
 	}
 }

@@ -48,6 +48,7 @@ enum top_col {
 	TOP_COL_SPARE,		/* spare used % (status) */
 	TOP_COL_PENDING,	/* pending blocks (status) */
 	TOP_COL_MODE,		/* rw / ro (status) */
+	TOP_COL_MAIN,		/* ok / offline: the main device answers or not (status) */
 	TOP_COL_NR,
 };
 
@@ -73,6 +74,7 @@ struct top_row {
 	/* from the status */
 	bool have_status;		/* status parsed (all keys present) */
 	enum dmr_mode mode;
+	enum dmr_main main_state;	/* ok when the module does not print main= */
 	uint64_t errors, read_errors, write_errors;
 	uint64_t remapped, spare_total, spare_free, pending, lost_sectors, block_size;
 	double spare_used_pct;		/* < 0 when spare_total is 0 */
@@ -139,6 +141,8 @@ char *top_fmt_lat(double ns, char *buf, size_t len);
 char *top_fmt_pct(double pct, char *buf, size_t len);
 char *top_fmt_count(uint64_t v, char *buf, size_t len);	/* 1234567 -> "1.2M" past 7 digits */
 const char *top_mode_name(enum dmr_mode m);
+/* "ok", "offline", or "-" when the row has no status */
+const char *top_main_name(const struct top_row *r);
 
 /* one cell of a row as text (the screen and batch use the same) */
 char *top_cell(const struct top_row *r, enum top_col col, char *buf, size_t len);

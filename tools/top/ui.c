@@ -267,23 +267,23 @@ static void draw_detail(struct top_app *a)
 	t = r ? top_track_find(a, r->kdev, false) : NULL;
 	if (!r || !t) {
 		a->screen = TOP_SCREEN_LIST;
-		snprintf(a->message, sizeof(a->message), "device %s is gone", a->selected);
+		snprintf(a->message, sizeof(a->message), "device %.200s is gone", a->selected);
 		draw_list(a);
 		return;
 	}
 	erase();
 	draw_header(a);
 	{
-		char title[256];
+		char title[DMR_DM_NAME_LEN + 64];
 
 		snprintf(title, sizeof(title), "Device %s (dm-%u, %u:%u)  -  Esc/Enter: back",
 			 r->name, DM_REMAP_DEV_MINOR(r->kdev), DM_REMAP_DEV_MAJOR(r->kdev),
 			 DM_REMAP_DEV_MINOR(r->kdev));
 		line_printf(3, A_REVERSE | A_BOLD, "%-*s", COLS > 0 ? COLS : 1, title);
 	}
-	line_printf(4, 0, "mode %s, block size %llu, remapped %llu, spare %llu/%llu used (%s%%), "
+	line_printf(4, 0, "mode %s, main %s, block size %llu, remapped %llu, spare %llu/%llu used (%s%%), "
 		    "pending %llu, lost sectors %llu, errors read %llu write %llu",
-		    top_mode_name(r->mode), (unsigned long long)r->block_size,
+		    top_mode_name(r->mode), top_main_name(r), (unsigned long long)r->block_size,
 		    (unsigned long long)r->remapped,
 		    (unsigned long long)(r->spare_total - r->spare_free),
 		    (unsigned long long)r->spare_total, top_fmt_pct(r->spare_used_pct, s[0], 24),

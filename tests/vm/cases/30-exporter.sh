@@ -1,9 +1,11 @@
 #!/bin/sh
 # dmremap-exporter against known state: remaps, errors and pending blocks
-# from injected bad sectors, latency histograms after fio load, the BPF
-# attached gauge, module release (SIGUSR1) / rmmod / modprobe with
-# re-attach, SIGTERM without leftovers, --once.  The file is printed between
-# markers for the host's promtool checks (tests/prom/run).
+# from injected bad sectors, latency histograms after fio load (no spare
+# path before the first remap), the BPF attached gauge, module release
+# (SIGUSR1), detach when the last remap device goes so that rmmod works
+# with the exporter running, re-attach (0 -> 1) when a device appears,
+# SIGTERM without leftovers, --once (status metrics only).  The file is
+# printed between markers for the host's promtool checks (tests/prom/run).
 . /run/vmrun-lib/common.sh
 
 D=$SCRATCH/textfile
@@ -64,6 +66,14 @@ check_eq "one remap device" 1 "$(value dm_remap_exporter_devices)"
 check_eq "nothing remapped yet" 0 "$(value dm_remap_remapped_blocks "$L")"
 check_eq "spare_blocks is the status' spare_total" "$TOTAL" "$(value dm_remap_spare_blocks "$L")"
 check_eq "read_only 0" 0 "$(value dm_remap_read_only "$L")"
+check_eq "main_offline 0" 0 "$(value dm_remap_main_offline "$L")"
+check_eq "dropped_events_total 0" 0 "$(value dm_remap_exporter_dropped_events_total)"
+check_eq "build_info says daemon" 1 \
+	"$(grep -c '^dm_remap_exporter_build_info{version=".*",mode="daemon"} 1$' "$PROM")"
+"$DD" if=/dev/mapper/r0 of=/dev/null bs=4096 count=4 iflag=direct 2>/dev/null
+check_wait "reads before any remap: main path histogram" \
+	at_least dm_remap_io_latency_seconds_count "$L,op=\"read\",path=\"main\"" 4
+check "no path=\"spare\" series while the device has no remap" absent 'path="spare"'
 
 # A write over bad sectors: one remap, one write error, one commit.
 make_ref "$SCRATCH/a" 4
@@ -124,29 +134,40 @@ echo "=== BEGIN dm_remap.prom ==="
 cat "$PROM"
 echo "=== END dm_remap.prom ==="
 
-# The attached programs pin the module; SIGUSR1 releases it.
-check "remove r0" dmsetup remove r0
-check_wait "a removed device's series disappear" absent "device=\"r0\""
-check_fails "rmmod fails while the exporter is attached (module pinned)" rmmod dm_remap
+# SIGUSR1 releases the module even while a remap device exists.
 check "SIGUSR1 to the exporter" kill -USR1 "$EXP"
 check_wait "bpf_attached 0 after SIGUSR1" is dm_remap_exporter_bpf_attached "" 0
-check "rmmod succeeds once released" rmmod dm_remap
+check_eq "the device's status metrics stay" 1 "$(value dm_remap_remapped_blocks "$L")"
+
+# No remap device, no attachment: rmmod works with the exporter running.
+check "remove r0" dmsetup remove r0
+check_wait "a removed device's series disappear" absent "device=\"r0\""
+check_eq "bpf_attached 0 without a remap device" 0 "$(value dm_remap_exporter_bpf_attached)"
+check "rmmod dm_remap with the exporter running and no device" rmmod dm_remap
 check_wait "module_loaded 0 after rmmod" is dm_remap_exporter_module_loaded "" 0
-check_eq "bpf_attached 0 without the module" 0 "$(value dm_remap_exporter_bpf_attached)"
 check_eq "zero devices" 0 "$(value dm_remap_exporter_devices)"
 sleep 2
 check "the exporter keeps running without the module" kill -0 "$EXP"
 
-# The module comes back: re-attach, the persistent remap count survives.
+# The module without a device: still nothing attached (rmmod works again).
+check "modprobe dm_remap" modprobe dm_remap
+check_wait "module_loaded 1 after modprobe" is dm_remap_exporter_module_loaded "" 1
+sleep 2
+check_eq "no device: bpf_attached stays 0" 0 "$(value dm_remap_exporter_bpf_attached)"
+check "rmmod again: the module is not pinned" rmmod dm_remap
+
+# A device appears: attach (0 -> 1); the persistent remap count survives.
 check "modprobe and create again" sh -c "modprobe dm_remap && echo '$TABLE' | dmsetup create r0"
 DM=$(dm_of r0)
 L="device=\"r0\",dm=\"$DM\""
-check_wait "bpf_attached 1 again after modprobe" is dm_remap_exporter_bpf_attached "" 1
+check_wait "bpf_attached 1 once a remap device exists" is dm_remap_exporter_bpf_attached "" 1
 check_wait "remaps_total 1 survives the module reload" is dm_remap_remaps_total "$L" 1
 check_eq "io_errors_total restarts with the module (a counter reset)" 0 \
 	"$(value dm_remap_io_errors_total "$L,op=\"write\"")"
 check "a write after re-attach" write_at /dev/mapper/r0 "$SCRATCH/a" 0
 check_wait "the write is counted after re-attach" at_least ${H}_count "$L,op=\"write\",path=\"main\"" 1
+check "the device with a remap has its spare path series from the start" \
+	is ${H}_count "$L,op=\"write\",path=\"spare\"" 0
 
 # SIGTERM: exit 0, no temporary file, the file complete.
 check "SIGTERM" kill -TERM "$EXP"
@@ -179,20 +200,13 @@ touch "$D/.dm_remap.prom.99999.AbC123"
 check "--once writes the file" dmremap-exporter --once --textfile-dir "$D"
 check "--once removed a dead writer's temporary file" only_prom
 check_eq "--once: remapped_blocks" 1 "$(value dm_remap_remapped_blocks "$L")"
-check_eq "--once without --interval: no BPF" 0 "$(value dm_remap_exporter_bpf_attached)"
-check "--once without --interval: no histograms" absent "$H"
-dmremap-exporter --once --interval 3 --textfile-dir "$D" 2>>"$SCRATCH/exp.err" &
-p=$!
-while kill -0 "$p" 2>/dev/null; do
-	"$DD" if=/dev/mapper/r0 of=/dev/null bs=4096 count=4 iflag=direct 2>/dev/null
-	sleep 0.2
-done
-wait "$p"
-check_eq "--once --interval 3 exits 0" 0 "$?"
-check_eq "--once --interval: bpf_attached 1" 1 "$(value dm_remap_exporter_bpf_attached)"
-check "--once --interval: the sampled reads are in the histogram" \
-	at_least ${H}_count "$L,op=\"read\",path=\"main\"" 4
-check "--once --interval: no temporary file" only_prom
+check "--once writes no bpf_attached gauge (it never attaches)" absent '^dm_remap_exporter_bpf_attached'
+check "--once: no BPF histograms" absent "$H"
+check "--once: no BPF counters" absent dm_remap_io_requests_total
+check_eq "build_info says once" 1 \
+	"$(grep -c '^dm_remap_exporter_build_info{version=".*",mode="once"} 1$' "$PROM")"
+check_fails "--once --interval is a usage error (no sampling)" \
+	dmremap-exporter --once --interval 3 --textfile-dir "$D"
 
 # Clear errors.
 check_fails "a missing directory is an error" dmremap-exporter --once --textfile-dir /nonexistent

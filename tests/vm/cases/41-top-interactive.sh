@@ -116,7 +116,7 @@ check "no line is wider than 80" test "$(max_width)" -le 80
 check "the rows are still shown" order_is "aa zz"
 check "the header still fits" sh -c "tmux capture-pane -p -t $S | head -n 1 | grep -q '^dmremap-top '"
 tmux resize-window -t "$S" -x 140 -y 30
-check "after a resize to 140x30 the last column is back" wait_screen "MODE"
+check "after a resize to 140x30 the last column is back" wait_screen " MAIN"
 check "the rows are still shown at 140x30" order_is "aa zz"
 
 # detail of aa, with a remap happening while we look
