@@ -24,7 +24,8 @@ BPF_OUT := $(BUILD)/bpf
 BIN := $(BUILD)/bin
 VM_MODULE_DIR := $(BUILD)/$(KSERIES)/src/module
 VM_IMAGE := $(BUILD)/vm/$(KSERIES)/initramfs.cpio
-MODULE_SRC := $(filter-out %/dm-remap-probes.h,$(wildcard module/*.c module/*.h)) module/Kbuild \
+MODULE_SRC := $(filter-out %/dm-remap-probes.h %/dm-remap-version.h,$(wildcard module/*.c module/*.h)) \
+	module/Kbuild \
 	bpf/dm_remap_events.h
 
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
@@ -36,6 +37,15 @@ endif
 
 PREFIX ?= /usr/local
 DESTDIR ?=
+
+# The one place the version is set: VERSION.  scripts/gen-version writes it
+# into the module (module/dm-remap-version.h: target version, modinfo) and
+# the tools (version.h, -V); make deb writes it into debian/changelog.
+VERSION := $(shell cat $(TOP)/VERSION)
+VERSION_H := module/dm-remap-version.h
+
+$(VERSION_H): VERSION scripts/gen-version
+	scripts/gen-version module $< $@
 
 .PHONY: all deps module bpf tools vm-module vm-image check check-unit check-vm \
 	check-kernels demo bench install checkpatch clean kernel
@@ -55,11 +65,11 @@ $(BUILD)/kernel/%/kernel.env: scripts/fetch-kernel
 # machine's kernel may have no build tree) it uses the test kernel, and then
 # also adds module BTF.
 ifdef KDIR
-module:
+module: $(VERSION_H)
 	scripts/kernel-probes $(KDIR) $(TOP)/module
 	$(MAKE) -C $(KDIR) M=$(TOP)/module modules
 else
-module: $(KERNEL_ENV)
+module: $(KERNEL_ENV) $(VERSION_H)
 	. $(KERNEL_ENV) && scripts/build-module $(TOP)/module "$$KDIR" "$$VMLINUX"
 endif
 
@@ -67,7 +77,7 @@ endif
 # can be built side by side.
 vm-module: $(VM_MODULE_DIR)/dm-remap.ko
 
-$(VM_MODULE_DIR)/dm-remap.ko: $(KERNEL_ENV) $(MODULE_SRC) scripts/build-module scripts/kernel-probes
+$(VM_MODULE_DIR)/dm-remap.ko: $(KERNEL_ENV) $(MODULE_SRC) $(VERSION_H) scripts/build-module scripts/kernel-probes
 	mkdir -p $(VM_MODULE_DIR) $(BUILD)/$(KSERIES)/src/bpf
 	cp module/*.c module/*.h module/Kbuild $(VM_MODULE_DIR)/
 	cp bpf/dm_remap_events.h $(BUILD)/$(KSERIES)/src/bpf/
