@@ -452,6 +452,8 @@ int main(int argc, char **argv)
 	argp_err_exit_status = EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return EXIT_USAGE;
+	/* one line per refusal: libdevmapper's own messages stay quiet */
+	dmr_dm_set_verbose(false);
 	return dmr_command_run(PROG, commands, NR_COMMANDS, argc - cmd_index,
 			       argv + cmd_index, EXIT_USAGE);
 }
