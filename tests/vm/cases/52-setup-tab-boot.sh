@@ -10,8 +10,6 @@
 setup_disks || bail "GPT loop disks with a file system"
 MAIN2=$(gpt_loop "$SCRATCH/main2.img" 20 dmr-main2) || bail "second main"
 SPARE2=$(gpt_loop "$SCRATCH/spare2.img" 10 dmr-spare2) || bail "second spare"
-# the units run /usr/sbin/dmremap-setup, as installed
-ln -sf "$(command -v dmremap-setup)" /usr/sbin/dmremap-setup
 
 cat >"$SCRATCH/dmremaptab" <<EOT
 # name  main                 spare                 options
@@ -31,6 +29,9 @@ check "the bad line is named with file, line and reason" \
 check "one unit per good line" test -f "$units/dmremap-setup@data.service" -a \
 	-f "$units/dmremap-setup@logs.service" -a -f "$units/dmremap-setup@gone.service"
 check_fails "none for the bad line" test -e "$units/dmremap-setup@broken.service"
+# the units run PREFIX/sbin/dmremap-setup, where make install puts it
+bin=$(sed -n 's/^ExecStart=\([^ ]*\) .*/\1/p' "$units/dmremap-setup@data.service")
+mkdir -p "$(dirname "$bin")" && ln -sf "$(command -v dmremap-setup)" "$bin"
 check "data is required by local-fs.target" test -L "$units/local-fs.target.requires/dmremap-setup@data.service"
 check "logs (nofail) is only wanted" test -L "$units/local-fs.target.wants/dmremap-setup@logs.service"
 
