@@ -201,8 +201,8 @@ int dmr_dev_spec_kind(const char *spec, const char **value, char *err, size_t er
 		if (!spec[tl])
 			return fail(err, errlen, "'%s' has an empty value", spec);
 		if (strchr(spec + tl, '/'))
-			return fail(err, errlen, "'%s': a %.*s value has no '/'", spec,
-				    (int)tl - 1, tags[i].tag);
+			return fail(err, errlen, "'%s': a %s value cannot contain '/'", spec,
+				    tags[i].tag);
 		*value = spec + tl;
 		return tags[i].kind;
 	}
@@ -228,6 +228,10 @@ int dmr_dev_spec_path(const char *spec, char *buf, size_t len)
 			if (tags[i].kind == (enum dmr_dev_kind)kind)
 				dir = tags[i].dir;
 		n = snprintf(buf, len, "%s%s", dir, value);
+		/* udev's by-partuuid links are lower case (blkid's GPT UUIDs) */
+		if (kind == DMR_DEV_PARTUUID && n > 0 && (size_t)n < len)
+			for (char *p = buf + strlen(dir); *p; p++)
+				*p = (char)tolower((unsigned char)*p);
 	}
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
 }

@@ -79,7 +79,8 @@ int dmr_dev_spec_kind(const char *spec, const char **value, char *err, size_t er
 
 /*
  * The /dev path udev gives to a spec: the path itself, or
- * /dev/disk/by-uuid/V, by-partuuid/V, by-partlabel/V, by-id/V.
+ * /dev/disk/by-uuid/V, by-partuuid/V (V in lower case, as udev makes it),
+ * by-partlabel/V, by-id/V.
  * Returns 0, -EINVAL (bad spec), -ENOSPC.
  */
 int dmr_dev_spec_path(const char *spec, char *buf, size_t len);
