@@ -208,6 +208,28 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDDIR)/system/,$(UNITS))
 	rm -f $(DESTDIR)$(UDEVDIR)/rules.d/$(UDEV_RULE)
 
+# --- Debian packages -------------------------------------------------------
+# make deb: the tracked and new (not ignored) files are copied to
+# build/deb/dm-remap-VERSION with the kernel the BPF objects are built
+# against linked in, debian/changelog is written from VERSION (the one
+# place the version is set), and dpkg-buildpackage builds the binary
+# packages into build/deb.
+DEB_DIR := $(BUILD)/deb
+DEB_SRC := $(DEB_DIR)/dm-remap-$(VERSION)
+
+deb: $(BPF_KERNEL_ENV)
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)/build
+	git ls-files -z -c -o --exclude-standard | \
+		tar --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C $(DEB_SRC)
+	ln -s $$(readlink -f $(BUILD)/kernel) $(DEB_SRC)/build/kernel
+	{ echo "dm-remap ($(VERSION)) unstable; urgency=medium"; echo; \
+	  echo "  * dm-remap $(VERSION)."; echo; \
+	  echo " -- dm-remap developers <dm-remap@example.org>  $$(git log -1 --format=%aD 2>/dev/null || date -R)"; \
+	} >$(DEB_SRC)/debian/changelog
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
+	@ls $(DEB_DIR)/*.deb
+
 clean:
 	rm -rf $(BUILD)/bpf $(BUILD)/bin $(BUILD)/vm $(BUILD)/6.1 $(BUILD)/6.12 $(BUILD)/unit
 	-$(MAKE) -C module clean KDIR=$(or $(KDIR),$(RUNNING_KDIR)) 2>/dev/null
