@@ -116,6 +116,7 @@ static const char open_doc[] =
 "(a name under /dev/disk/by-id).  OPTIONS, comma-separated: block_size=N,\n"
 "no_auto_remap, scrub_rate=N (KiB/s), format, nofail (boot only: ignored here).\n"
 "\v"
+"Opening a NAME already open over the same devices does nothing (exit 0).\n"
 "Refused, with the reason: a NAME already taken, a missing device, a device\n"
 "in use (mounted, held, opened exclusively), the same device twice, a spare\n"
 "whose metadata belongs to another main device, or holds something unknown\n"
@@ -124,6 +125,21 @@ static const char open_doc[] =
 "Examples:\n"
 "  dmremap-setup open data /dev/sdb1 /dev/sdc1\n"
 "  dmremap-setup open data PARTUUID=3f6c...-01 ID=ata-SPARE_SN1234 scrub_rate=1024\n";
+
+/* is NAME a remap device over exactly these main and spare devices? */
+static bool same_remap(const char *name, const struct blockdev *main_dev,
+		       const struct blockdev *spare)
+{
+	char type[64], params[512], want[64];
+
+	if (dmops_table(name, type, sizeof(type), params, sizeof(params)) ||
+	    strcmp(type, DMR_TARGET_NAME))
+		return false;
+	snprintf(want, sizeof(want), "%u:%u %u:%u ", major(main_dev->rdev), minor(main_dev->rdev),
+		 major(spare->rdev), minor(spare->rdev));
+	strncat(params, " ", sizeof(params) - strlen(params) - 1);
+	return !strncmp(params, want, strlen(want));
+}
 
 static int cmd_open(int argc, char **argv)
 {
@@ -144,13 +160,20 @@ static int cmd_open(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ret = dmops_info(name, &st);
-	if (ret == 0 && st.exists)
-		return refuse(cmd, "a device named %s exists already (dm %u:%u)", name,
-			      st.major, st.minor);
 	if (resolve_spec(env.args[1], &main_dev, err, sizeof(err)))
 		return refuse(cmd, "main device %s", err);
 	if (resolve_spec(env.args[2], &spare, err, sizeof(err)))
 		return refuse(cmd, "spare device %s", err);
+	if (ret == 0 && st.exists) {
+		/* already open over these devices (a unit started twice): done */
+		if (same_remap(name, &main_dev, &spare)) {
+			printf("%s: already open over main %s and spare %s\n", name, main_dev.path,
+			       spare.path);
+			return 0;
+		}
+		return refuse(cmd, "a device named %s exists already (dm %u:%u)", name,
+			      st.major, st.minor);
+	}
 	if (main_dev.rdev == spare.rdev)
 		return refuse(cmd, "main %s and spare %s are the same device", main_dev.path,
 			      spare.path);

@@ -27,8 +27,12 @@ check "rmmod dm_remap before the first open" rmmod dm_remap
 check "open loads the module" dmremap-setup open r1 "$MAIN" "$SPARE"
 check "dm_remap is loaded" test -d /sys/module/dm_remap
 
-refused "name taken" "a device named r1 exists already" \
-	dmremap-setup open r1 "$MAIN" "$SPARE"
+check "open again over the same devices: nothing to do" sh -c \
+	"dmremap-setup open r1 '$MAIN' '$SPARE' | grep -q 'r1: already open over main $MAIN and spare $SPARE'"
+echo "0 8 error" | dmsetup create taken
+refused "name taken" "a device named taken exists already" \
+	dmremap-setup open taken "$MAIN" "$SPARE"
+check "remove it" dmsetup remove taken
 refused "main held by r1" "$MAIN is in use by dm-[0-9]* (r1)" \
 	dmremap-setup open r2 "$MAIN" "$SPARE"
 refused "missing UUID" "main device UUID=00000000-0000-0000-0000-000000000000: no such device" \
