@@ -96,6 +96,14 @@ check_eq "logs: every remap back" "$list_logs" "$(dmsetup message logs 0 list)"
 check "data: every byte back" same_data /dev/mapper/data "$SCRATCH/ref1" 4096
 check "logs: every byte back" same_data /dev/mapper/logs "$SCRATCH/ref2" 1024
 check "booting again opens nothing twice" sh -c "! grep -q 'exists already' '$SCRATCH/boot.err'"
+# replacing the disk as README says: copy the remap device, not the main
+truncate -s "$(( $(sectors_of /dev/mapper/data) * 512 ))" "$SCRATCH/new.img"
+NEW=$(/usr/sbin/losetup --show -f "$SCRATCH/new.img") || bail "new disk"
+check "dd the remap device onto a new disk" \
+	"$DD" if=/dev/mapper/data of="$NEW" bs=1M conv=noerror,sync
+check "the new disk has every byte, remapped blocks included" same_data "$NEW" "$SCRATCH/ref1" 4096
+check_fails "(the raw main has not: its remapped block is stale)" same_data "$MAIN" "$SCRATCH/ref1" 4096
+
 shutdown
 check_eq "nothing left" "" "$(dmsetup ls --target remap 2>/dev/null | grep -v 'No devices')"
 finish
