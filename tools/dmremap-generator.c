@@ -93,8 +93,11 @@ static int write_unit(const char *dir, const char *tab_path, const struct dmr_ta
 	fprintf(f, "Wants=blockdev@%s.target\n", mapper);
 	fprintf(f, "Before=blockdev@%s.target\n", mapper);
 	/* nofail: the boot does not wait for it, as in crypttab */
-	if (!e->opt.nofail)
+	if (!e->opt.nofail) {
+		/* a passive target: who orders itself before it pulls it in */
+		fprintf(f, "Wants=local-fs-pre.target\n");
 		fprintf(f, "Before=local-fs-pre.target\n");
+	}
 	/* stopped at shutdown after the file systems are unmounted */
 	fprintf(f, "Conflicts=umount.target\n");
 	fprintf(f, "Before=umount.target\n");
