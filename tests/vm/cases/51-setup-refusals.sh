@@ -74,6 +74,12 @@ check "umount main" umount /mnt/r1
 echo "0 8 linear $SPARE 0" | dmsetup create holds-spare
 refused "spare held" "$SPARE is in use by dm-[0-9]* (holds-spare)" dmremap-setup open r2 "$MAIN" "$SPARE"
 check "remove the spare's holder" dmsetup remove holds-spare
+# claimed exclusively without a mount or a holder: an active swap area
+SWAP=$(gpt_loop "$SCRATCH/swap.img" 10 dmr-swap) || bail "swap disk"
+mkswap "$SWAP" >/dev/null 2>&1 && swapon "$SWAP" || bail "swapon"
+refused "spare used as swap" "$SWAP is in use (opened exclusively by another program)" \
+	dmremap-setup open r2 "$MAIN" "$SWAP"
+check "swapoff" swapoff "$SWAP"
 refused "same device twice" "are the same device" dmremap-setup open r2 "$MAIN" "PARTLABEL=dmr-main"
 
 # a spare of another main: a second main of another size
