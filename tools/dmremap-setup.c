@@ -149,6 +149,7 @@ static int cmd_open(int argc, char **argv)
 	struct dm_state st;
 	const char *cmd = argv[0], *name;
 	uint64_t block_sectors, len;
+	uint32_t fmt_block_size;
 	int ret;
 
 	if (parse_args(open_opts, "NAME MAIN SPARE [OPTION,...]", open_doc, argc, argv, 3, 4))
@@ -180,9 +181,19 @@ static int cmd_open(int argc, char **argv)
 	if (blockdev_in_use(main_dev.path, main_dev.rdev, main_dev.sysname, err, sizeof(err)) ||
 	    blockdev_in_use(spare.path, spare.rdev, spare.sysname, err, sizeof(err)))
 		return refuse(cmd, "%s", err);
-	ret = spare_check(&spare, &main_dev, o.format, err, sizeof(err));
+	ret = spare_check(&spare, &main_dev, o.format, &fmt_block_size, err, sizeof(err));
 	if (ret)
 		return refuse(cmd, "%s", err);
+	/*
+	 * The block size is the spare's once formatted: another one is
+	 * refused, none given means the spare's (the target's default would
+	 * be refused).
+	 */
+	if (fmt_block_size && o.block_size && o.block_size != fmt_block_size)
+		return refuse(cmd, "spare %s is formatted with block_size=%u, not %u", spare.path,
+			      fmt_block_size, o.block_size);
+	if (fmt_block_size && !o.block_size && fmt_block_size != SECTORS_PER_BLOCK_DEFAULT * 512)
+		o.block_size = fmt_block_size;
 	if (dmops_load_module(err, sizeof(err)))
 		return refuse(cmd, "%s", err);
 

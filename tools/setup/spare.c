@@ -11,12 +11,13 @@
 #include "dmr_meta.h"
 
 int spare_check(const struct blockdev *spare, const struct blockdev *main_dev, bool format,
-		char *why, size_t len)
+		uint32_t *block_size, char *why, size_t len)
 {
 	char err[256], partuuid[64], id[2 * DMR_MAIN_ID_LEN + 8];
 	struct dmr_meta m;
 	int fd, ret;
 
+	*block_size = 0;
 	/* O_DIRECT: what the kernel wrote with bios, not a stale page cache */
 	fd = open(spare->path, O_RDONLY | O_DIRECT | O_CLOEXEC);
 	if (fd < 0) {
@@ -38,6 +39,7 @@ int spare_check(const struct blockdev *spare, const struct blockdev *main_dev, b
 			 spare->path);
 		ret = 1;
 	} else if (m.state == DMR_META_FORMATTED) {
+		*block_size = m.sb.block_size;
 		blockdev_partuuid(main_dev, partuuid, sizeof(partuuid));
 		dmr_main_id_str(m.sb.main_id, id, sizeof(id));
 		if (m.sb.main_sectors != main_dev->sectors ||

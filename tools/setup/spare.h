@@ -10,11 +10,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "resolve.h"
 
-/* 1 with a one-line reason in why when refused, 0 when fine, -errno + why */
+/*
+ * 1 with a one-line reason in why when refused, 0 when fine, -errno + why.
+ * *block_size: the spare's formatted block size, 0 when not formatted.
+ */
 int spare_check(const struct blockdev *spare, const struct blockdev *main_dev, bool format,
-		char *why, size_t len);
+		uint32_t *block_size, char *why, size_t len);
 
 #endif

@@ -86,6 +86,8 @@ refused "same device twice" "are the same device" dmremap-setup open r2 "$MAIN" 
 OTHER=$(gpt_loop "$SCRATCH/other.img" 40 dmr-other) || bail "second main"
 refused "spare of another main" "spare $SPARE belongs to another main device" \
 	dmremap-setup open r2 "$OTHER" "$SPARE"
+refused "another block size than the spare's" "spare $SPARE is formatted with block_size=4096, not 8192" \
+	dmremap-setup open r2 "$MAIN" "$SPARE" block_size=8192
 check "the spare is untouched: its main opens it" dmremap-setup open r2 "$MAIN" "$SPARE"
 check_eq "with its remap table" 0 "$(status_key r2 remapped)"
 check "close" dmremap-setup close r2

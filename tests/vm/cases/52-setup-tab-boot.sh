@@ -95,6 +95,9 @@ check_eq "data: every remap back" "$list_data" "$(dmsetup message data 0 list)"
 check_eq "logs: every remap back" "$list_logs" "$(dmsetup message logs 0 list)"
 check "data: every byte back" same_data /dev/mapper/data "$SCRATCH/ref1" 4096
 check "logs: every byte back" same_data /dev/mapper/logs "$SCRATCH/ref2" 1024
+check "logs by hand, without its block_size: the spare's 8192 is used" sh -c \
+	"dmremap-setup close logs && dmremap-setup open logs $MAIN2 ID=test-spare2 && dmsetup table logs | grep -q 'block_size 8192'"
+check "logs: still every byte" same_data /dev/mapper/logs "$SCRATCH/ref2" 1024
 check "booting again opens nothing twice" sh -c "! grep -q 'exists already' '$SCRATCH/boot.err'"
 # replacing the disk as README says: copy the remap device, not the main
 truncate -s "$(( $(sectors_of /dev/mapper/data) * 512 ))" "$SCRATCH/new.img"
