@@ -192,7 +192,10 @@ install: install-dkms-src
 		>$(DESTDIR)$(UDEVDIR)/rules.d/$(UDEV_RULE)
 	@if [ -z "$(DESTDIR)" ] && command -v dkms >/dev/null; then \
 		echo "dkms install dm-remap/$(VERSION)"; \
-		dkms install dm-remap/$(VERSION); \
+		dkms install dm-remap/$(VERSION) || \
+			echo "make install: DKMS could not build the module for $$(uname -r)" \
+			     "(its headers: apt install linux-headers-$$(uname -r));" \
+			     "then run: dkms install dm-remap/$(VERSION)" >&2; \
 	fi
 
 uninstall:
@@ -231,5 +234,6 @@ deb: $(BPF_KERNEL_ENV)
 	@ls $(DEB_DIR)/*.deb
 
 clean:
-	rm -rf $(BUILD)/bpf $(BUILD)/bin $(BUILD)/vm $(BUILD)/6.1 $(BUILD)/6.12 $(BUILD)/unit
+	rm -rf $(BUILD)/bpf $(BUILD)/bin $(BUILD)/vm $(BUILD)/6.1 $(BUILD)/6.12 $(BUILD)/unit \
+		$(BUILD)/deb $(BUILD)/obj $(VERSION_H)
 	-$(MAKE) -C module clean KDIR=$(or $(KDIR),$(RUNNING_KDIR)) 2>/dev/null
