@@ -6,7 +6,10 @@
 #   make check-kernels  the in-VM suite on every supported kernel series
 #   make demo           boot the test VM and show the product at work
 #   make bench          performance ratios (see docs/)
-#   make install        install module sources (DKMS), tools, man pages, units
+#   make install        install module sources (DKMS), tools, man pages, units,
+#                       the generator and the udev rule (DESTDIR, PREFIX)
+#   make uninstall      remove what make install installed
+#   make deb            the Debian packages dm-remap-dkms and dm-remap-tools
 #
 # KDIR selects the kernel build tree for `make` (default: the running
 # kernel's; when it has none, the Debian test kernel's).  KSERIES selects
@@ -24,7 +27,8 @@ BPF_OUT := $(BUILD)/bpf
 BIN := $(BUILD)/bin
 VM_MODULE_DIR := $(BUILD)/$(KSERIES)/src/module
 VM_IMAGE := $(BUILD)/vm/$(KSERIES)/initramfs.cpio
-MODULE_SRC := $(filter-out %/dm-remap-probes.h,$(wildcard module/*.c module/*.h)) module/Kbuild \
+MODULE_SRC := $(filter-out %/dm-remap-probes.h %/dm-remap-version.h,$(wildcard module/*.c module/*.h)) \
+	module/Kbuild \
 	bpf/dm_remap_events.h
 
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
@@ -37,8 +41,17 @@ endif
 PREFIX ?= /usr/local
 DESTDIR ?=
 
+# The one place the version is set: VERSION.  scripts/gen-version writes it
+# into the module (module/dm-remap-version.h: target version, modinfo) and
+# the tools (version.h, -V); make deb writes it into debian/changelog.
+VERSION := $(shell cat $(TOP)/VERSION)
+VERSION_H := module/dm-remap-version.h
+
+$(VERSION_H): VERSION scripts/gen-version
+	scripts/gen-version module $< $@
+
 .PHONY: all deps module bpf tools vm-module vm-image check check-unit check-vm \
-	check-kernels demo bench install checkpatch clean kernel
+	check-kernels demo bench checkpatch clean kernel
 
 all: module tools
 
@@ -55,11 +68,11 @@ $(BUILD)/kernel/%/kernel.env: scripts/fetch-kernel
 # machine's kernel may have no build tree) it uses the test kernel, and then
 # also adds module BTF.
 ifdef KDIR
-module:
+module: $(VERSION_H)
 	scripts/kernel-probes $(KDIR) $(TOP)/module
 	$(MAKE) -C $(KDIR) M=$(TOP)/module modules
 else
-module: $(KERNEL_ENV)
+module: $(KERNEL_ENV) $(VERSION_H)
 	. $(KERNEL_ENV) && scripts/build-module $(TOP)/module "$$KDIR" "$$VMLINUX"
 endif
 
@@ -67,7 +80,7 @@ endif
 # can be built side by side.
 vm-module: $(VM_MODULE_DIR)/dm-remap.ko
 
-$(VM_MODULE_DIR)/dm-remap.ko: $(KERNEL_ENV) $(MODULE_SRC) scripts/build-module scripts/kernel-probes
+$(VM_MODULE_DIR)/dm-remap.ko: $(KERNEL_ENV) $(MODULE_SRC) $(VERSION_H) scripts/build-module scripts/kernel-probes
 	mkdir -p $(VM_MODULE_DIR) $(BUILD)/$(KSERIES)/src/bpf
 	cp module/*.c module/*.h module/Kbuild $(VM_MODULE_DIR)/
 	cp bpf/dm_remap_events.h $(BUILD)/$(KSERIES)/src/bpf/
@@ -77,8 +90,11 @@ $(VM_MODULE_DIR)/dm-remap.ko: $(KERNEL_ENV) $(MODULE_SRC) scripts/build-module s
 bpf: $(BPF_KERNEL_ENV)
 	. $(BPF_KERNEL_ENV) && $(MAKE) -C bpf VMLINUX="$$VMLINUX" OUT=$(BPF_OUT)
 
+# TOOLS_PREFIX: where the tools will be installed (the generator's units
+# and the udev rule name PREFIX/sbin/dmremap-setup)
+TOOLS_PREFIX ?= $(PREFIX)
 tools: bpf
-	$(MAKE) -C tools BPF_OUT=$(BPF_OUT) OUT=$(BIN)
+	$(MAKE) -C tools BPF_OUT=$(BPF_OUT) OUT=$(BIN) PREFIX=$(TOOLS_PREFIX)
 
 # --- the test VM -----------------------------------------------------------
 TEST_BIN := $(BUILD)/test-bin
@@ -126,25 +142,98 @@ bench: deps
 	tests/vm/vmrun --kernel $(KSERIES) --timeout 1200 tests/bench/bench.sh
 
 # --- install ---------------------------------------------------------------
-# The module sources go to /usr/src/dm-remap-VERSION, flat, for DKMS (the
-# event codes header beside them: Kbuild searches its own directory).
-VERSION := 0.2.0
+# make install [DESTDIR=...] [PREFIX=/usr/local]: the module sources for DKMS
+# in /usr/src/dm-remap-VERSION (flat, the event codes header and the
+# generated version header beside them: Kbuild searches its own directory),
+# the tools in PREFIX/sbin, the man pages, the exporter's units, the
+# generator and the udev rule where systemd and udev look for them.  On the
+# real root (no DESTDIR) with dkms installed, the module is also built and
+# installed for the running kernel through DKMS; make uninstall undoes all
+# of it.  The paths of PREFIX are written into the generator (its units'
+# ExecStart), the udev rule and the exporter's units.
 SRC_DEST := $(DESTDIR)/usr/src/dm-remap-$(VERSION)
-MODULE_FILES := $(filter-out %/dm-remap-probes.h %.mod.c,$(wildcard module/*.c module/*.h))
+MODULE_FILES := $(filter-out %/dm-remap-probes.h %.mod.c %/dm-remap-version.h,\
+	$(wildcard module/*.c module/*.h))
+SYSTEMDDIR ?= /lib/systemd
+UDEVDIR ?= /lib/udev
+SBIN := $(DESTDIR)$(PREFIX)/sbin
+MANDIR := $(DESTDIR)$(PREFIX)/share/man
+INSTALL_TOOLS := dmremap-trace dmremap-meta dmremap-top dmremap-exporter dmremap-setup
+MAN_PAGES := $(notdir $(wildcard docs/man/*.[578]))
+UNITS := $(notdir $(wildcard dashboards/systemd/*.service dashboards/systemd/*.timer))
+UDEV_RULE := 69-dm-remap.rules
+# the man pages' .TH line carries the version: "dm-remap X.Y.Z"
+MAN_VERSION := sed 's/^\(\.TH .*"dm-remap \)[0-9.]*"/\1$(VERSION)"/'
 
-install: tools
-	install -d $(SRC_DEST) $(DESTDIR)$(PREFIX)/sbin
-	install -m 0644 $(MODULE_FILES) module/Kbuild module/Makefile \
+.PHONY: install uninstall install-dkms-src deb
+
+install-dkms-src: $(VERSION_H)
+	install -d $(SRC_DEST)
+	install -m 0644 $(MODULE_FILES) $(VERSION_H) module/Kbuild module/Makefile \
 		bpf/dm_remap_events.h $(SRC_DEST)/
 	install -m 0755 scripts/kernel-probes $(SRC_DEST)/
 	sed 's/@VERSION@/$(VERSION)/' module/dkms.conf >$(SRC_DEST)/dkms.conf
-	install -m 0755 $(BIN)/dmremap-* $(DESTDIR)$(PREFIX)/sbin/
-	install -d $(DESTDIR)$(PREFIX)/share/man/man8
-	install -m 0644 docs/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
-	install -d $(DESTDIR)/lib/systemd/system
-	install -m 0644 dashboards/systemd/*.service dashboards/systemd/*.timer \
-		$(DESTDIR)/lib/systemd/system/
+
+install: install-dkms-src
+	$(MAKE) --no-print-directory tools TOOLS_PREFIX=$(PREFIX)
+	install -d $(SBIN) $(DESTDIR)$(SYSTEMDDIR)/system $(DESTDIR)$(SYSTEMDDIR)/system-generators \
+		$(DESTDIR)$(UDEVDIR)/rules.d $(MANDIR)/man5 $(MANDIR)/man7 $(MANDIR)/man8
+	install -m 0755 $(addprefix $(BIN)/,$(INSTALL_TOOLS)) $(SBIN)/
+	install -m 0755 $(BIN)/dmremap-generator $(DESTDIR)$(SYSTEMDDIR)/system-generators/
+	for m in $(MAN_PAGES); do \
+		s=$${m##*.}; $(MAN_VERSION) docs/man/$$m >$(MANDIR)/man$$s/$$m && \
+		chmod 0644 $(MANDIR)/man$$s/$$m || exit 1; \
+	done
+	for u in $(UNITS); do \
+		sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' dashboards/systemd/$$u \
+			>$(DESTDIR)$(SYSTEMDDIR)/system/$$u || exit 1; \
+	done
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g; s|@TAB@|/etc/dmremaptab|g' udev/$(UDEV_RULE).in \
+		>$(DESTDIR)$(UDEVDIR)/rules.d/$(UDEV_RULE)
+	@if [ -z "$(DESTDIR)" ] && command -v dkms >/dev/null; then \
+		echo "dkms install dm-remap/$(VERSION)"; \
+		dkms install dm-remap/$(VERSION) || \
+			echo "make install: DKMS could not build the module for $$(uname -r)" \
+			     "(its headers: apt install linux-headers-$$(uname -r));" \
+			     "then run: dkms install dm-remap/$(VERSION)" >&2; \
+	fi
+
+uninstall:
+	@if [ -z "$(DESTDIR)" ] && command -v dkms >/dev/null && \
+		dkms status dm-remap/$(VERSION) 2>/dev/null | grep -q .; then \
+		echo "dkms remove dm-remap/$(VERSION) --all"; \
+		dkms remove dm-remap/$(VERSION) --all; \
+	fi
+	rm -rf $(SRC_DEST)
+	rm -f $(addprefix $(SBIN)/,$(INSTALL_TOOLS))
+	rm -f $(DESTDIR)$(SYSTEMDDIR)/system-generators/dmremap-generator
+	rm -f $(foreach m,$(MAN_PAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(m))
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDDIR)/system/,$(UNITS))
+	rm -f $(DESTDIR)$(UDEVDIR)/rules.d/$(UDEV_RULE)
+
+# --- Debian packages -------------------------------------------------------
+# make deb: the tracked and new (not ignored) files are copied to
+# build/deb/dm-remap-VERSION with the kernel the BPF objects are built
+# against linked in, debian/changelog is written from VERSION (the one
+# place the version is set), and dpkg-buildpackage builds the binary
+# packages into build/deb.
+DEB_DIR := $(BUILD)/deb
+DEB_SRC := $(DEB_DIR)/dm-remap-$(VERSION)
+
+deb: $(BPF_KERNEL_ENV)
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)/build
+	git ls-files -z -c -o --exclude-standard | \
+		tar --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C $(DEB_SRC)
+	ln -s $$(readlink -f $(BUILD)/kernel) $(DEB_SRC)/build/kernel
+	{ echo "dm-remap ($(VERSION)) unstable; urgency=medium"; echo; \
+	  echo "  * dm-remap $(VERSION)."; echo; \
+	  echo " -- dm-remap developers <dm-remap@example.org>  $$(git log -1 --format=%aD 2>/dev/null || date -R)"; \
+	} >$(DEB_SRC)/debian/changelog
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
+	@ls $(DEB_DIR)/*.deb
 
 clean:
-	rm -rf $(BUILD)/bpf $(BUILD)/bin $(BUILD)/vm $(BUILD)/6.1 $(BUILD)/6.12 $(BUILD)/unit
+	rm -rf $(BUILD)/bpf $(BUILD)/bin $(BUILD)/vm $(BUILD)/6.1 $(BUILD)/6.12 $(BUILD)/unit \
+		$(BUILD)/deb $(BUILD)/obj $(VERSION_H)
 	-$(MAKE) -C module clean KDIR=$(or $(KDIR),$(RUNNING_KDIR)) 2>/dev/null

@@ -19,9 +19,8 @@
 #include <linux/ktime.h>
 #include <linux/log2.h>
 
-#define REMAP_VERSION_MAJOR	0
-#define REMAP_VERSION_MINOR	2
-#define REMAP_VERSION_PATCH	0
+/* REMAP_VERSION_*: generated from the top-level VERSION file */
+#include "dm-remap-version.h"
 
 static void remap_trace_teardown(struct remap_c *rc, u32 phase, u32 stage)
 {
@@ -562,3 +561,4 @@ module_exit(dm_remap_exit);
 MODULE_DESCRIPTION(DM_NAME " target moving failing blocks to a spare device");
 MODULE_AUTHOR("dm-remap developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(REMAP_VERSION_STRING);

@@ -232,13 +232,6 @@ static const struct dmr_command commands[] = {
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-static int cmd_index;
-
-static const struct argp_option main_opts[] = {
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "show this help", 0 },
-	{ 0 },
-};
-
 static const char main_doc[] =
 "Read dm-remap's on-disk metadata (superblocks and remap table at the start of\n"
 "the spare device) offline: no module, no root when SPARE is readable.  SPARE\n"
@@ -258,37 +251,7 @@ static const char main_doc[] =
 "  dmremap-meta check /dev/sdb1        # exit 0 only when consistent\n"
 "  dmremap-meta check -h               # options of a command\n";
 
-static error_t main_parse(int key, char *arg, struct argp_state *state)
-{
-	(void)arg;
-	switch (key) {
-	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
-		break;
-	case ARGP_KEY_ARG:
-		cmd_index = state->next - 1;
-		state->next = state->argc;
-		break;
-	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "missing COMMAND (dump or check)");
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
-	static const struct argp argp = {
-		.options = main_opts,
-		.parser = main_parse,
-		.args_doc = "COMMAND [OPTIONS] SPARE",
-		.doc = main_doc,
-	};
-	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
-		return EXIT_USAGE;
-	return dmr_command_run(PROG, commands, NR_COMMANDS, argc - cmd_index,
-			       argv + cmd_index, EXIT_USAGE);
+	return dmr_command_main(PROG, main_doc, commands, NR_COMMANDS, argc, argv, EXIT_USAGE);
 }

@@ -1227,13 +1227,6 @@ static const struct dmr_command commands[] = {
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-static int cmd_index;
-
-static const struct argp_option main_opts[] = {
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "show this help", 0 },
-	{ 0 },
-};
-
 static const char main_doc[] =
 "Trace dm-remap devices through the dm_remap module's tracepoints (CO-RE BPF;\n"
 "tp_btf when the module has BTF, raw_tp otherwise).  Runs as root.\n"
@@ -1254,38 +1247,7 @@ static const char main_doc[] =
 "  dmremap-trace events -d 10        # stop after 10 seconds\n"
 "  dmremap-trace events -h           # options of a command\n";
 
-static error_t main_parse(int key, char *arg, struct argp_state *state)
-{
-	(void)arg;
-	switch (key) {
-	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
-		break;
-	case ARGP_KEY_ARG:
-		/* the command: leave it and everything after to the command */
-		cmd_index = state->next - 1;
-		state->next = state->argc;
-		break;
-	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "missing COMMAND (%s)", commands[0].name);
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
-	static const struct argp argp = {
-		.options = main_opts,
-		.parser = main_parse,
-		.args_doc = "COMMAND [ARGS...]",
-		.doc = main_doc,
-	};
-	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
-		return EXIT_USAGE;
-	return dmr_command_run(PROG, commands, NR_COMMANDS, argc - cmd_index,
-			       argv + cmd_index, EXIT_USAGE);
+	return dmr_command_main(PROG, main_doc, commands, NR_COMMANDS, argc, argv, EXIT_USAGE);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
 #include "command.h"
 
+#include <argp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,4 +23,54 @@ int dmr_command_run(const char *prog, const struct dmr_command *cmds,
 		fprintf(stderr, "%s %s", i ? "," : "", cmds[i].name);
 	fprintf(stderr, "); see '%s -h'\n", prog);
 	return usage_status;
+}
+
+struct main_state {
+	const struct dmr_command *cmds;
+	int cmd_index;
+};
+
+static error_t main_parse(int key, char *arg, struct argp_state *state)
+{
+	struct main_state *ms = state->input;
+
+	(void)arg;
+	switch (key) {
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		break;
+	case ARGP_KEY_ARG:
+		/* the command: leave it and everything after to the command */
+		ms->cmd_index = state->next - 1;
+		state->next = state->argc;
+		break;
+	case ARGP_KEY_NO_ARGS:
+		argp_error(state, "missing COMMAND (%s, ...)", ms->cmds[0].name);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+int dmr_command_main(const char *prog, const char *doc, const struct dmr_command *cmds,
+		     size_t nr_cmds, int argc, char **argv, int usage_status)
+{
+	static const struct argp_option opts[] = {
+		{ NULL, 'h', NULL, OPTION_HIDDEN, "show this help", 0 },
+		{ 0 },
+	};
+	const struct argp argp = {
+		.options = opts,
+		.parser = main_parse,
+		.args_doc = "COMMAND [ARGS...]",
+		.doc = doc,
+	};
+	struct main_state ms = { .cmds = cmds };
+
+	argp_err_exit_status = usage_status;
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &ms))
+		return usage_status;
+	return dmr_command_run(prog, cmds, nr_cmds, argc - ms.cmd_index, argv + ms.cmd_index,
+			       usage_status);
 }

@@ -25,4 +25,13 @@ struct dmr_command {
 int dmr_command_run(const char *prog, const struct dmr_command *cmds,
 		    size_t nr_cmds, int argc, char **argv, int usage_status);
 
+/*
+ * The whole of such a tool's main(): argp parses the tool's own options
+ * (-h, -V) up to the first non-option argument (with ARGP_IN_ORDER), then
+ * dmr_command_run() runs the command named there.  doc is the tool's
+ * --help text.  Returns the exit status.
+ */
+int dmr_command_main(const char *prog, const char *doc, const struct dmr_command *cmds,
+		     size_t nr_cmds, int argc, char **argv, int usage_status);
+
 #endif /* DMR_COMMAND_H */
