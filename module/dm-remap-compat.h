@@ -22,6 +22,7 @@
 #endif
 
 #include <linux/blkdev.h>
+#include <linux/srcu.h>
 
 /*
  * Queue limits (io_hints): blk_limits_io_min()/blk_limits_io_opt() were
@@ -49,5 +50,19 @@ static inline void dm_remap_limits_io_opt(struct queue_limits *limits,
 	limits->io_opt = opt;
 #endif
 }
+
+/*
+ * SRCU readers that end in another context (a write holds the target's
+ * SRCU from map to end_io): srcu_down_read()/srcu_up_read() arrived in
+ * v6.3; before, they are the lockdep-free primitives that
+ * srcu_read_lock()/srcu_read_unlock() wrap.
+ */
+#ifdef DM_REMAP_HAVE_SRCU_DOWN_READ
+#define dm_remap_srcu_down(ssp)		srcu_down_read(ssp)
+#define dm_remap_srcu_up(ssp, idx)	srcu_up_read(ssp, idx)
+#else
+#define dm_remap_srcu_down(ssp)		__srcu_read_lock(ssp)
+#define dm_remap_srcu_up(ssp, idx)	__srcu_read_unlock(ssp, idx)
+#endif
 
 #endif /* DM_REMAP_COMPAT_H */

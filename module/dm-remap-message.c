@@ -124,7 +124,7 @@ static int msg_stats(struct remap_c *rc, char *result, unsigned int maxlen)
 	       rc->md.geo.pool_start, rc->md.geo.table_blocks);
 	DMEMIT(" scrub_pos=%llu scrub_blocks=%llu scrub_found=%llu inflight=%d",
 	       READ_ONCE(rc->scrub_pos), rc->nr_blocks, READ_ONCE(rc->scrub_found),
-	       atomic_read(&rc->inflight));
+	       remap_inflight(rc));
 	DMEMIT(" offline_reason=%s",
 	       offline_reason_names[READ_ONCE(rc->main_offline)]);
 	return 1;

@@ -22,10 +22,20 @@
 /* REMAP_VERSION_*: generated from the top-level VERSION file */
 #include "dm-remap-version.h"
 
+int remap_inflight(struct remap_c *rc)
+{
+	int cpu, n = 0;
+
+	for_each_possible_cpu(cpu)
+		n += *per_cpu_ptr(rc->inflight, cpu);
+	return n;
+}
+
 static void remap_trace_teardown(struct remap_c *rc, u32 phase, u32 stage)
 {
-	trace_dm_remap_teardown(rc->devt, phase, stage,
-				atomic_read(&rc->inflight));
+	if (trace_dm_remap_teardown_enabled())
+		trace_dm_remap_teardown(rc->devt, phase, stage,
+					remap_inflight(rc));
 }
 
 bool remap_lookup(struct remap_c *rc, u64 block, u64 *index)
@@ -56,31 +66,101 @@ static bool remap_is_pending(struct remap_c *rc, u64 block)
 }
 
 /*
+ * Is the worker moving BLOCK?  Read with acquire semantics, after the write
+ * took rc->writes: a block the worker no longer marks is seen with its new
+ * mapping (pairs with busy_release() in dm-remap-worker.c).
+ */
+static bool remap_is_busy(struct remap_c *rc, u64 block)
+{
+	if (!atomic_read_acquire(&rc->nr_busy))
+		return false;
+	if (xa_load(&rc->busy, block))
+		return true;
+	/* The mark went after the new mapping was published: read it after. */
+	smp_rmb();
+	return false;
+}
+
+/*
+ * The first block in [FIRST, LAST] that a bio cannot simply pass to main
+ * with: one being moved by the worker or a pending one (for writes), or a
+ * remapped one.  Returns LAST + 1 when there is none.
+ */
+static u64 first_special_block(struct remap_c *rc, u64 first, u64 last,
+			       bool write)
+{
+	unsigned long index;
+	u64 found = last + 1;
+
+	if (write) {
+		index = first;
+		if (atomic_read_acquire(&rc->nr_busy)) {
+			if (xa_find(&rc->busy, &index, last, XA_PRESENT))
+				found = index;
+			/* As in remap_is_busy(): the mapping after the mark. */
+			smp_rmb();
+		}
+		index = first;
+		if (!rc->args.no_auto_remap && atomic64_read(&rc->nr_pending) &&
+		    xa_find(&rc->pending, &index, last, XA_PRESENT))
+			found = min_t(u64, found, index);
+	}
+	index = first;
+	if (xa_find(&rc->remaps, &index, last, XA_PRESENT))
+		found = min_t(u64, found, index);
+	return found;
+}
+
+/*
  * Decides where a bio goes: to its spare block when its block is
  * remapped, to the worker when a write must wait or be remapped, else to
- * the main device.  Used by map and by the worker to route bios again.
+ * the main device.  A bio over several blocks goes to main whole when none
+ * of them is special; from map it is split where the first special block
+ * begins (dm core sends the rest as a new bio), and the worker takes one
+ * that turns out special later.  Used by map and by the worker to route
+ * bios again (FROM_MAP false).
  */
-int remap_route(struct remap_c *rc, struct bio *bio)
+int remap_route(struct remap_c *rc, struct bio *bio, bool from_map)
 {
 	struct remap_io *io = remap_io_of(bio);
-	u64 block = remap_block_of(rc, io->sector), index;
-	unsigned int bucket;
+	bool write = bio_data_dir(bio) == WRITE;
+	u64 block = remap_block_of(rc, io->sector), last, special, index;
 	bool remapped;
 
-	bio->bi_iter = io->iter;
+	if (!from_map)
+		bio->bi_iter = io->iter;
 	io->flags &= ~REMAP_IO_SPARE;
 
-	if (bio_data_dir(bio) == WRITE) {
+	if (write) {
 		if (READ_ONCE(rc->read_only))
 			return DM_MAPIO_KILL;
-		/* The write-drain protocol of dm-remap-worker.c. */
-		bucket = remap_bucket(block);
-		atomic_inc(&rc->wr_inflight[bucket]);
-		/* Count before testing busy; pairs with busy_acquire(). */
-		smp_mb__after_atomic();
-		/* Acquire: a mapping published before busy dropped is seen below. */
-		if (atomic_read_acquire(&rc->busy[bucket])) {
-			remap_write_done(rc, bucket);
+		/* Held until end_io: the worker waits for it before a move. */
+		io->srcu_idx = dm_remap_srcu_down(&rc->writes);
+		io->flags |= REMAP_IO_COUNTED;
+	}
+	last = remap_block_of(rc, io->sector + bio_sectors(bio) - 1);
+	special = first_special_block(rc, block, last, write);
+	if (from_map) {
+		if (last > block && special <= last) {
+			last = special > block ? special - 1 : block;
+			dm_accept_partial_bio(bio, ((last + 1) << rc->block_shift) -
+					      io->sector);
+		}
+		io->iter = bio->bi_iter;
+		io->nr_sectors = bio_sectors(bio);
+	}
+	if (special > last)
+		goto to_main;
+	if (last > block) {
+		if (write)
+			remap_write_done(rc, io);
+		remap_defer(rc, bio, REMAP_WORK_BY_BLOCK);
+		return DM_MAPIO_SUBMITTED;
+	}
+
+	if (write) {
+		if (remap_is_busy(rc, block)) {
+			remap_write_done(rc, io);
 			remap_defer(rc, bio, REMAP_WORK_ROUTE);
 			return DM_MAPIO_SUBMITTED;
 		}
@@ -89,19 +169,18 @@ int remap_route(struct remap_c *rc, struct bio *bio)
 		if (!rc->args.no_auto_remap && !(io->flags & REMAP_IO_NO_REMAP) &&
 		    remap_is_pending(rc, block) &&
 		    (remapped || !READ_ONCE(rc->main_offline))) {
-			remap_write_done(rc, bucket);
+			remap_write_done(rc, io);
 			io->error = BLK_STS_OK;
 			remap_defer(rc, bio, REMAP_WORK_REMAP_WRITE);
 			return DM_MAPIO_SUBMITTED;
 		}
-		/* Counted until end_io, to main or to the spare alike. */
-		io->flags |= REMAP_IO_COUNTED;
 		if (remapped)
 			goto to_spare;
 	} else if (remap_lookup(rc, block, &index)) {
 		goto to_spare;
 	}
 
+to_main:
 	bio_set_dev(bio, rc->main_dev->bdev);
 	bio->bi_iter.bi_sector = io->sector;
 	return DM_MAPIO_REMAPPED;
@@ -130,7 +209,7 @@ static int remap_map(struct dm_target *ti, struct bio *bio)
 	io->map_jiffies = jiffies;
 	/* Per-I/O timestamps only while someone traces completions. */
 	io->start_ns = trace_dm_remap_io_done_enabled() ? ktime_get_ns() : 0;
-	atomic_inc(&rc->inflight);
+	this_cpu_inc(*rc->inflight);
 
 	if (op_is_flush(bio->bi_opf) && !bio_sectors(bio)) {
 		/* Empty flush: bio 0 flushes the main device, bio 1 the spare. */
@@ -140,11 +219,11 @@ static int remap_map(struct dm_target *ti, struct bio *bio)
 		io->flags |= spare ? REMAP_IO_SPARE : 0;
 		r = DM_MAPIO_REMAPPED;
 	} else {
-		r = remap_route(rc, bio);
+		r = remap_route(rc, bio, true);
 	}
 	if (r == DM_MAPIO_KILL) {
 		/* dm core fails it without calling end_io. */
-		atomic_dec(&rc->inflight);
+		this_cpu_dec(*rc->inflight);
 		return r;
 	}
 	if (trace_dm_remap_io_start_enabled())
@@ -172,10 +251,7 @@ static int remap_end_io(struct dm_target *ti, struct bio *bio,
 	bool data = io->op == DM_REMAP_OP_READ || io->op == DM_REMAP_OP_WRITE;
 	bool offline;
 
-	if (io->flags & REMAP_IO_COUNTED) {
-		io->flags &= ~REMAP_IO_COUNTED;
-		remap_write_done(rc, remap_bucket(remap_block_of(rc, io->sector)));
-	}
+	remap_write_done(rc, io);
 
 	if (unlikely(READ_ONCE(rc->main_offline)) && !*error && !spare && data)
 		remap_main_answered(rc, io);
@@ -189,6 +265,14 @@ static int remap_end_io(struct dm_target *ti, struct bio *bio,
 		io->error = *error;
 		io->error_ns = ktime_get_ns();
 		offline = !spare && READ_ONCE(rc->main_offline);
+		if (!offline &&
+		    remap_last_block_of(rc, io) != remap_block_of(rc, io->sector)) {
+			/* Which block failed?  The worker tries each. */
+			atomic64_inc(io->op == DM_REMAP_OP_READ ? &rc->read_errors :
+								  &rc->write_errors);
+			remap_defer(rc, bio, REMAP_WORK_BY_BLOCK);
+			return DM_ENDIO_INCOMPLETE;
+		}
 		if (io->op == DM_REMAP_OP_READ && !offline &&
 		    !(io->flags & REMAP_IO_RETRIED)) {
 			io->flags |= REMAP_IO_RETRIED;
@@ -217,7 +301,7 @@ done:
 				       io->op, blk_status_to_errno(*error), spare,
 				       ktime_get_ns() - io->start_ns,
 				       (u64)(uintptr_t)bio);
-	atomic_dec(&rc->inflight);
+	this_cpu_dec(*rc->inflight);
 	return DM_ENDIO_DONE;
 }
 
@@ -270,6 +354,10 @@ static void remap_free(struct dm_target *ti, struct remap_c *rc)
 	bioset_exit(&rc->bs);
 	xa_destroy(&rc->remaps);
 	xa_destroy(&rc->pending);
+	xa_destroy(&rc->busy);
+	if (rc->writes_ready)
+		cleanup_srcu_struct(&rc->writes);
+	free_percpu(rc->inflight);
 	if (rc->spare_dev)
 		dm_put_device(ti, rc->spare_dev);
 	if (rc->main_dev)
@@ -280,7 +368,6 @@ static void remap_free(struct dm_target *ti, struct remap_c *rc)
 static struct remap_c *remap_alloc(struct dm_target *ti)
 {
 	struct remap_c *rc;
-	int i;
 
 	rc = kzalloc(sizeof(*rc), GFP_KERNEL);
 	if (!rc)
@@ -297,11 +384,13 @@ static struct remap_c *remap_alloc(struct dm_target *ti)
 	INIT_WORK(&rc->event_work, remap_event_worker);
 	INIT_DELAYED_WORK(&rc->scrub_work, remap_scrub_worker);
 	INIT_DELAYED_WORK(&rc->probe_work, remap_probe_worker);
-	init_waitqueue_head(&rc->wr_wait);
-	for (i = 0; i < REMAP_NR_BUCKETS; i++) {
-		atomic_set(&rc->wr_inflight[i], 0);
-		atomic_set(&rc->busy[i], 0);
+	xa_init(&rc->busy);
+	rc->inflight = alloc_percpu(int);
+	if (!rc->inflight || init_srcu_struct(&rc->writes)) {
+		remap_free(ti, rc);
+		return NULL;
 	}
+	rc->writes_ready = true;
 	return rc;
 }
 
@@ -372,11 +461,6 @@ static int remap_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	}
 
 	r = remap_md_open(rc, &ti->error);
-	if (r)
-		goto bad;
-
-	/* Bios never cross a remap block: each maps to one place. */
-	r = dm_set_target_max_io_len(ti, rc->block_sectors);
 	if (r)
 		goto bad;
 

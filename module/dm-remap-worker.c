@@ -17,14 +17,20 @@
  * Write-drain protocol.  Rebuilding a partly written block reads the rest
  * of it from where it lives now, so no write to that block may be in
  * flight meanwhile, and none may start until the new mapping is published.
- * Writes are counted per bucket of blocks (wr_inflight), wherever they go;
- * the worker marks a bucket busy, waits for its count to drop to zero, and
- * keeps it busy until the commit.  Writes that find their bucket busy are
- * deferred to the worker and routed again after the commit.  Both sides
- * write their counter, then a full barrier, then read the other's: at
- * least one of them sees the other.  The writer reads busy with acquire
- * semantics and the worker drops it with release semantics, so a writer
- * that sees the bucket free also sees the mapping published before.
+ * Every write holds the target's SRCU (rc->writes) from map to end_io and
+ * tests, after taking it, whether its block is marked busy.  The worker
+ * marks the block (rc->busy), then waits for an SRCU grace period: every
+ * write that may have missed the mark has completed by then, and every
+ * later one sees it and is deferred, to be routed again after the commit.
+ * Writes to other blocks are never held back, and the per-CPU counters of
+ * SRCU put no shared cache line in the I/O path.  The writer reads the
+ * mark with acquire semantics and the worker removes it only after
+ * publishing the new mapping, so a write that finds its block free also
+ * finds the mapping.
+ *
+ * Bios over several blocks pass whole when no block of theirs is special;
+ * when one fails, the worker does it again block by block, synchronously,
+ * so that only the blocks that fail are remapped or marked pending.
  */
 #include "dm-remap.h"
 #include "dm-remap-trace.h"
@@ -37,35 +43,44 @@ void remap_defer(struct remap_c *rc, struct bio *bio, unsigned int why)
 {
 	unsigned long flags;
 
-	remap_io_of(bio)->work = why;
+	struct remap_io *io = remap_io_of(bio);
+
+	io->work = why;
+	io->parts = 1;
+	io->part_error = BLK_STS_OK;
 	spin_lock_irqsave(&rc->lock, flags);
 	bio_list_add(&rc->deferred, bio);
 	spin_unlock_irqrestore(&rc->lock, flags);
 	queue_work(rc->wq, &rc->work);
 }
 
-void remap_write_done(struct remap_c *rc, unsigned int bucket)
+/* A write leaves the write-drain protocol (once: the flag says it is in). */
+void remap_write_done(struct remap_c *rc, struct remap_io *io)
 {
-	/* atomic_dec_and_test() is a full barrier: pairs with busy_acquire(). */
-	if (atomic_dec_and_test(&rc->wr_inflight[bucket]) &&
-	    atomic_read(&rc->busy[bucket]))
-		wake_up(&rc->wr_wait);
+	if (!(io->flags & REMAP_IO_COUNTED))
+		return;
+	io->flags &= ~REMAP_IO_COUNTED;
+	dm_remap_srcu_up(&rc->writes, io->srcu_idx);
 }
 
-static void busy_acquire(struct remap_c *rc, u64 block)
+/* Marks BLOCK busy and waits until no write that missed the mark is left. */
+static int busy_acquire(struct remap_c *rc, u64 block)
 {
-	unsigned int bucket = remap_bucket(block);
+	int r = xa_insert(&rc->busy, block, xa_mk_value(1), GFP_NOIO);
 
-	atomic_inc(&rc->busy[bucket]);
-	/* Mark busy before reading the count; pairs with remap_route(). */
-	smp_mb__after_atomic();
-	wait_event(rc->wr_wait, !atomic_read(&rc->wr_inflight[bucket]));
+	if (r)
+		return r;
+	atomic_inc(&rc->nr_busy);
+	synchronize_srcu_expedited(&rc->writes);
+	return 0;
 }
 
 static void busy_release(struct remap_c *rc, u64 block)
 {
-	/* The mapping published before is seen by whoever sees busy == 0. */
-	atomic_dec_return_release(&rc->busy[remap_bucket(block)]);
+	/* The new mapping before the mark goes; pairs with remap_is_busy(). */
+	smp_wmb();
+	xa_erase(&rc->busy, block);
+	atomic_dec_return_release(&rc->nr_busy);
 }
 
 /* Completes a bio the worker owns; end_io then lets it through. */
@@ -74,6 +89,20 @@ static void complete_bio(struct bio *bio, blk_status_t status)
 	remap_io_of(bio)->flags |= REMAP_IO_FINAL;
 	bio->bi_status = status;
 	bio_endio(bio);
+}
+
+/*
+ * One part of a bio the worker owns is done (a staged block committed, or
+ * the rest of it); the last one completes the bio with the first error.
+ */
+static void part_done(struct bio *bio, blk_status_t status)
+{
+	struct remap_io *io = remap_io_of(bio);
+
+	if (status && !io->part_error)
+		io->part_error = status;
+	if (!--io->parts)
+		complete_bio(bio, io->part_error);
 }
 
 static blk_status_t error_of(struct bio *bio)
@@ -88,7 +117,7 @@ static void resubmit(struct remap_c *rc, struct bio *bio)
 {
 	/* Completion only ever sets an error: clear the one of a failed try. */
 	bio->bi_status = BLK_STS_OK;
-	switch (remap_route(rc, bio)) {
+	switch (remap_route(rc, bio, false)) {
 	case DM_MAPIO_REMAPPED:
 		submit_bio_noacct(bio);
 		break;
@@ -157,7 +186,7 @@ static void commit_batch(struct remap_c *rc)
 		}
 		busy_release(rc, s->block);
 		if (s->bio)
-			complete_bio(s->bio, r ? error_of(s->bio) : BLK_STS_OK);
+			part_done(s->bio, r ? error_of(s->bio) : BLK_STS_OK);
 		if (s->req) {
 			s->req->result = r;
 			complete(&s->req->done);
@@ -185,16 +214,45 @@ static bool staged_in_batch(struct remap_c *rc, u64 block)
 }
 
 /* Copies the data of BIO into the block buffer at its place in the block. */
-static void copy_bio_data(struct remap_c *rc, struct bio *bio)
+/* The part of a bio inside one block. */
+struct remap_part {
+	u64 block;
+	sector_t sector;		/* target-relative start of the part */
+	unsigned int in_block;		/* its offset in the block, sectors */
+	unsigned int offset;		/* its offset in the bio's data, bytes */
+	unsigned int len;		/* bytes */
+};
+
+static void part_of(struct remap_c *rc, struct remap_io *io, u64 block,
+		    struct remap_part *p)
 {
-	struct remap_io *io = remap_io_of(bio);
-	unsigned int offset = (io->sector & (rc->block_sectors - 1)) << SECTOR_SHIFT;
-	struct bvec_iter iter;
+	sector_t first = block << rc->block_shift;
+	sector_t start = max_t(sector_t, io->sector, first);
+	sector_t end = min_t(sector_t, io->sector + io->nr_sectors,
+			     first + rc->block_sectors);
+
+	p->block = block;
+	p->sector = start;
+	p->in_block = start - first;
+	p->offset = (start - io->sector) << SECTOR_SHIFT;
+	p->len = (end - start) << SECTOR_SHIFT;
+}
+
+/* Copies part P of BIO's data (as submitted) to or from BUF. */
+static void copy_part(struct bio *bio, const struct remap_part *p, void *buf,
+		      bool to_bio)
+{
+	struct bvec_iter start = remap_io_of(bio)->iter, iter;
 	struct bio_vec bv;
 
-	__bio_for_each_segment(bv, bio, iter, io->iter) {
-		memcpy_from_bvec(rc->block_buf + offset, &bv);
-		offset += bv.bv_len;
+	bio_advance_iter(bio, &start, p->offset);
+	start.bi_size = p->len;
+	__bio_for_each_segment(bv, bio, iter, start) {
+		if (to_bio)
+			memcpy_to_bvec(&bv, buf);
+		else
+			memcpy_from_bvec(buf, &bv);
+		buf += bv.bv_len;
 	}
 }
 
@@ -208,7 +266,7 @@ static void copy_bio_data(struct remap_c *rc, struct bio *bio)
  */
 static int build_block(struct remap_c *rc, u64 block, struct bio *bio)
 {
-	struct remap_io *io = bio ? remap_io_of(bio) : NULL;
+	struct remap_part part = { .len = 0 };
 	unsigned int s, unit, lost = 0, first = 0, last = 0;
 	struct block_device *bdev;
 	sector_t start;
@@ -224,11 +282,12 @@ static int build_block(struct remap_c *rc, u64 block, struct bio *bio)
 		start = block << rc->block_shift;
 	}
 	unit = bdev_logical_block_size(bdev) >> SECTOR_SHIFT;
-	if (io) {
-		first = io->sector - (block << rc->block_shift);
-		last = first + io->nr_sectors;
+	if (bio) {
+		part_of(rc, remap_io_of(bio), block, &part);
+		first = part.in_block;
+		last = first + (part.len >> SECTOR_SHIFT);
 	}
-	if (!io || io->nr_sectors != rc->block_sectors) {
+	if (part.len != rc->args.block_size) {
 		r = remap_sync_io(rc, bdev, start, rc->block_buf,
 				  rc->args.block_size, REQ_OP_READ);
 		if (r && !(on_spare ?
@@ -241,7 +300,7 @@ static int build_block(struct remap_c *rc, u64 block, struct bio *bio)
 			for (s = 0; s < rc->block_sectors; s += unit) {
 				void *p = rc->block_buf + (s << SECTOR_SHIFT);
 
-				if (io && s >= first && s + unit <= last)
+				if (s >= first && s + unit <= last)
 					continue;
 				if (remap_sync_io(rc, bdev, start + s, p,
 						  unit << SECTOR_SHIFT, REQ_OP_READ)) {
@@ -251,8 +310,9 @@ static int build_block(struct remap_c *rc, u64 block, struct bio *bio)
 			}
 		}
 	}
-	if (io)
-		copy_bio_data(rc, bio);
+	if (bio)
+		copy_part(bio, &part,
+			  rc->block_buf + (part.in_block << SECTOR_SHIFT), false);
 	if (lost) {
 		atomic64_add(lost, &rc->lost_sectors);
 		trace_dm_remap_lost(rc->devt, block, lost);
@@ -288,7 +348,11 @@ static int stage_block(struct remap_c *rc, u64 block, u32 reason,
 	if (r)
 		return r;
 
-	busy_acquire(rc, block);
+	r = busy_acquire(rc, block);
+	if (r) {
+		xa_release(&rc->remaps, block);
+		return r;
+	}
 	r = build_block(rc, block, bio);
 	for (attempt = 0; !r && attempt < REMAP_SPARE_ATTEMPTS; attempt++) {
 		u64 index;
@@ -413,6 +477,77 @@ static void fail_pending(struct remap_c *rc, struct bio *bio)
 	complete_bio(bio, error_of(bio));
 }
 
+/* Reads or writes part P, through the block buffer, where its block lives. */
+static int part_io(struct remap_c *rc, const struct remap_part *p,
+		   blk_opf_t opf, bool *on_spare)
+{
+	u64 index;
+
+	*on_spare = remap_lookup(rc, p->block, &index);
+	if (*on_spare)
+		return remap_sync_io(rc, rc->spare_dev->bdev,
+				     remap_spare_sector(rc, index) + p->in_block,
+				     rc->block_buf, p->len, opf);
+	return remap_sync_io(rc, rc->main_dev->bdev, p->sector, rc->block_buf,
+			     p->len, opf);
+}
+
+/*
+ * A bio over several blocks that failed, or that met a special block after
+ * it was mapped: done again here block by block, synchronously, each part
+ * where its block lives.  A part that fails is treated as a one-block bio
+ * would be: a read is retried, then its block marked pending; a write is
+ * remapped, and the bio completes after that commit.  Only failures (and a
+ * rare race) take this path.
+ */
+static void by_block(struct remap_c *rc, struct bio *bio)
+{
+	struct remap_io *io = remap_io_of(bio);
+	bool write = bio_data_dir(bio) == WRITE;
+	blk_opf_t opf = write ? REQ_OP_WRITE | (bio->bi_opf & REQ_FUA) :
+				REQ_OP_READ;
+	u64 block, last = remap_last_block_of(rc, io);
+	blk_status_t status = BLK_STS_OK, error;
+	struct remap_part p;
+	bool on_spare, local;
+	int r;
+
+	for (block = remap_block_of(rc, io->sector); block <= last; block++) {
+		part_of(rc, io, block, &p);
+		if (write) {
+			/* Its staged copy would be older than this data. */
+			if (staged_in_batch(rc, block))
+				commit_batch(rc);
+			copy_part(bio, &p, rc->block_buf, false);
+		}
+		r = part_io(rc, &p, opf, &on_spare);
+		if (r && !write)	/* retried once, as a one-block read is */
+			r = part_io(rc, &p, opf, &on_spare);
+		if (!r) {
+			if (!write)
+				copy_part(bio, &p, rc->block_buf, true);
+			continue;
+		}
+		error = errno_to_blk_status(r);
+		local = on_spare ? remap_spare_failure_is_local(rc, error) :
+			remap_main_failure_is_local(rc, error, ktime_get_ns());
+		if (local && write && !rc->args.no_auto_remap) {
+			io->parts++;
+			if (remap_breaker_allows(rc) &&
+			    !stage_block(rc, block, on_spare ?
+					 DM_REMAP_REASON_SPARE_ERROR :
+					 DM_REMAP_REASON_WRITE_ERROR, bio, NULL))
+				continue;
+			io->parts--;
+		} else if (local) {
+			remap_mark_pending(rc, block);
+		}
+		if (!status)
+			status = error;
+	}
+	part_done(bio, status);
+}
+
 static void handle_bio(struct remap_c *rc, struct bio *bio)
 {
 	struct remap_io *io = remap_io_of(bio);
@@ -423,6 +558,9 @@ static void handle_bio(struct remap_c *rc, struct bio *bio)
 		break;
 	case REMAP_WORK_FAIL_PENDING:
 		fail_pending(rc, bio);
+		break;
+	case REMAP_WORK_BY_BLOCK:
+		by_block(rc, bio);
 		break;
 	default:	/* REMAP_WORK_ROUTE, REMAP_WORK_RETRY_READ */
 		resubmit(rc, bio);

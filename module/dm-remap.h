@@ -16,6 +16,7 @@
 #include <linux/hash.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
+#include <linux/srcu.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -30,8 +31,6 @@
 #define REMAP_MAX_SCRUB_RATE		(16U << 20)	/* KiB/s */
 /* New remaps grouped into one commit; keeps a commit within two table blocks. */
 #define REMAP_MAX_BATCH			DMR_ENTRIES_PER_BLOCK
-/* Buckets of the write-drain protocol (see dm-remap-worker.c). */
-#define REMAP_NR_BUCKETS		256
 /*
  * The outage breaker (dm-remap-health.c): more blocks than the module
  * parameter breaker_blocks failing within this window is a device failing,
@@ -153,10 +152,15 @@ struct remap_c {
 	bool low_signalled;		/* worker only: spare_free < 10% announced */
 	bool empty_signalled;		/* worker only: spare_free == 0 announced */
 
-	/* Write-drain protocol between the I/O path and the worker. */
-	atomic_t wr_inflight[REMAP_NR_BUCKETS];
-	atomic_t busy[REMAP_NR_BUCKETS];
-	wait_queue_head_t wr_wait;
+	/*
+	 * Write-drain protocol between the I/O path and the worker (see
+	 * dm-remap-worker.c): every write holds "writes" from map to end_io;
+	 * "busy" holds the blocks the worker is moving.
+	 */
+	struct srcu_struct writes;
+	bool writes_ready;		/* init_srcu_struct() done */
+	struct xarray busy;
+	atomic_t nr_busy;
 
 	/* Background scrub (dm-remap-scrub.c), on the same workqueue. */
 	struct delayed_work scrub_work;
@@ -165,8 +169,8 @@ struct remap_c {
 	u64 scrub_found;		/* unreadable blocks found by the last pass */
 	void *scrub_buf;
 
-	/* Original bios between map and their final completion. */
-	atomic_t inflight;
+	/* Original bios between map and their final completion, per CPU. */
+	int __percpu *inflight;
 
 	/* Counters (clear_stats zeroes them). */
 	atomic64_t read_errors;
@@ -182,6 +186,9 @@ struct remap_io {
 	u64 index;			/* the spare block, when REMAP_IO_SPARE */
 	u64 error_ns;			/* when the error completed, for the worker */
 	unsigned long map_jiffies;	/* when it was mapped */
+	int srcu_idx;			/* of rc->writes, when REMAP_IO_COUNTED */
+	unsigned int parts;		/* worker: staged parts + 1 until completed */
+	blk_status_t part_error;	/* worker: the first error of a part */
 	struct bvec_iter iter;		/* as submitted, to retry or redirect */
 	unsigned int nr_sectors;	/* bi_iter is advanced once completed */
 	u32 op;				/* enum dm_remap_op */
@@ -192,7 +199,7 @@ struct remap_io {
 };
 
 #define REMAP_IO_SPARE		(1U << 0)	/* routed to the spare */
-#define REMAP_IO_COUNTED	(1U << 1)	/* a write counted in wr_inflight */
+#define REMAP_IO_COUNTED	(1U << 1)	/* a write holding rc->writes */
 #define REMAP_IO_RETRIED	(1U << 2)	/* a read already retried */
 #define REMAP_IO_FINAL		(1U << 3)	/* completed by the worker */
 #define REMAP_IO_NO_REMAP	(1U << 4)	/* do not divert to the worker */
@@ -202,6 +209,7 @@ enum remap_work {
 	REMAP_WORK_RETRY_READ,		/* a failed read: try once more */
 	REMAP_WORK_FAIL_PENDING,	/* mark the block pending, fail the bio */
 	REMAP_WORK_REMAP_WRITE,		/* a write to remap to the spare */
+	REMAP_WORK_BY_BLOCK,		/* several blocks: done block by block */
 };
 
 /* A remap written to the spare, waiting for its commit. */
@@ -231,9 +239,10 @@ static inline u64 remap_block_of(struct remap_c *rc, sector_t sector)
 	return sector >> rc->block_shift;
 }
 
-static inline unsigned int remap_bucket(u64 block)
+/* The last block a bio's saved range touches. */
+static inline u64 remap_last_block_of(struct remap_c *rc, struct remap_io *io)
 {
-	return hash_64(block, 8) & (REMAP_NR_BUCKETS - 1);
+	return (io->sector + io->nr_sectors - 1) >> rc->block_shift;
 }
 
 static inline sector_t remap_spare_sector(struct remap_c *rc, u64 index)
@@ -263,14 +272,15 @@ int remap_message(struct dm_target *ti, unsigned int argc, char **argv,
 		  char *result, unsigned int maxlen);
 
 /* dm-remap-target.c */
-int remap_route(struct remap_c *rc, struct bio *bio);
+int remap_route(struct remap_c *rc, struct bio *bio, bool from_map);
 bool remap_lookup(struct remap_c *rc, u64 block, u64 *index);
 void remap_mark_pending(struct remap_c *rc, u64 block);
+int remap_inflight(struct remap_c *rc);
 
 /* dm-remap-worker.c */
 void remap_worker(struct work_struct *work);
 void remap_defer(struct remap_c *rc, struct bio *bio, unsigned int why);
-void remap_write_done(struct remap_c *rc, unsigned int bucket);
+void remap_write_done(struct remap_c *rc, struct remap_io *io);
 int remap_request_block(struct remap_c *rc, u64 block);
 
 /* dm-remap-health.c */
