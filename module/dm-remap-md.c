@@ -58,6 +58,9 @@ struct md_slot {
 	bool other_uuid;	/* valid, but of another format than the current */
 };
 
+/* Damaged table blocks named one by one in the kernel log per load. */
+#define MD_MAX_REPORTED		16
+
 static const char * const md_slot_names[] = {
 	[MD_SLOT_VALID] = "valid",
 	[MD_SLOT_ZERO] = "empty",
@@ -396,7 +399,7 @@ static void repair_write(struct remap_c *rc, u64 first_t, u64 last_t)
 }
 
 /* Writes table block T to both copies; 0 when at least one was written. */
-static int table_write(struct remap_c *rc, u64 t, const void *data)
+static int table_write(struct remap_c *rc, u64 t, void *data)
 {
 	struct remap_md *md = &rc->md;
 	unsigned int copy;
@@ -405,7 +408,7 @@ static int table_write(struct remap_c *rc, u64 t, const void *data)
 	for (copy = 0; copy < DMR_TABLE_COPIES; copy++) {
 		u64 blk = dmr_table_md_block(&md->geo, copy, t);
 
-		r = md_io(rc, blk, (void *)data, REQ_OP_WRITE);
+		r = md_io(rc, blk, data, REQ_OP_WRITE);
 		if (!r) {
 			ok++;
 			continue;
@@ -556,7 +559,7 @@ static bool entry_ok(struct remap_c *rc, const struct dmr_entry *e, u64 index)
  * reported and remembered for repair.  Fails when an entry is good in
  * neither copy.
  */
-static int table_load_block(struct remap_c *rc, u64 t)
+static int table_load_block(struct remap_c *rc, u64 t, unsigned int *reported)
 {
 	struct remap_md *md = &rc->md;
 	struct dmr_entry *copy[DMR_TABLE_COPIES] = { md->buf, md->buf_b };
@@ -604,6 +607,10 @@ static int table_load_block(struct remap_c *rc, u64 t)
 	for (c = 0; c < DMR_TABLE_COPIES; c++) {
 		u64 blk = dmr_table_md_block(&md->geo, c, t);
 
+		if (err[c] || bad[c])
+			repair_remember(rc, blk, out);
+		if ((err[c] || bad[c]) && ++*reported > MD_MAX_REPORTED)
+			continue;
 		if (err[c])
 			DMWARN("%s: table copy %c block %llu (metadata block %llu) of %s is unreadable (error %d): entries taken from copy %c; the next commit rewrites it",
 			       md_name(rc), copy_name(c), t, blk, rc->spare_dev->name,
@@ -612,8 +619,6 @@ static int table_load_block(struct remap_c *rc, u64 t)
 			DMWARN("%s: table copy %c block %llu (metadata block %llu) of %s has %u corrupt entries: taken from copy %c; the next commit rewrites it",
 			       md_name(rc), copy_name(c), t, blk, rc->spare_dev->name,
 			       bad[c], copy_name(!c));
-		if (err[c] || bad[c])
-			repair_remember(rc, blk, out);
 	}
 	return 0;
 }
@@ -622,6 +627,7 @@ static int md_load(struct remap_c *rc)
 {
 	struct md_slot slot[DMR_SB_SLOTS];
 	struct remap_md *md = &rc->md;
+	unsigned int reported = 0;
 	char *error;
 	u64 t;
 	int cur, r;
@@ -648,10 +654,13 @@ static int md_load(struct remap_c *rc)
 	sb_report_slots(rc, slot, cur);
 
 	for (t = 0; t * DMR_ENTRIES_PER_BLOCK < md->nr_entries; t++) {
-		r = table_load_block(rc, t);
+		r = table_load_block(rc, t, &reported);
 		if (r)
 			return r;
 	}
+	if (reported > MD_MAX_REPORTED)
+		DMWARN("%s: %u damaged table blocks on %s in all, %u of them named above",
+		       md_name(rc), reported, rc->spare_dev->name, MD_MAX_REPORTED);
 	/* md->tail holds the block of entry nr_entries: the next commit's. */
 	if (!(md->nr_entries % DMR_ENTRIES_PER_BLOCK))
 		memset(md->tail, 0, DMR_MD_BLOCK_SIZE);

@@ -35,16 +35,19 @@ check "the data is untouched" sh -c "echo '0 $LEN remap /dev/main /dev/spare' | 
 check "it still reads" same_data /dev/mapper/r0 "$SCRATCH/a" 0
 check "remove" dmsetup remove r0
 
-# A format version 1 superblock (valid checksum) in slot B, the rest zero.
-V1='\164\131\163\262\000\000\000\000\104\115\122\105\115\101\120\061\001\000\000\000\000\020\000\000\002\000\000\000\000\000\000\000\000\001\002\003\004\005\006\007\010\011\012\013\014\015\016\017\000\000\002\000\000\000\000\000\000\002\000\000\000\002\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\200\000\000\000\000\000\000\020\000\000\000\000\000\000\000\220\000\000\000\000\000\000\000\336\017\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\271\125\151\000\000\000\000\000\271\125\151\000\000\000\000'
+# A format version 1 superblock (valid checksum) in slot B, the rest zero:
+# the 160 bytes of struct dmr_superblock, base64.
+V1=dFlzsgAAAABETVJFTUFQMQEAAAAAEAAAAgAAAAAAAAAAAQIDBAUGBwgJCgsMDQ4PAAACAAAAAAAAAgAAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAAAAAAAABAAAAAAAAAAkAAAAAAAAADeDwAAAAAAAAAAAAAAAAAAALlVaQAAAAAAuVVpAAAAAA==
 zero_ref "$SCRATCH/zero" 64
 write_at /dev/spare "$SCRATCH/zero" 0
-printf "$V1" >"$SCRATCH/v1"
+echo "$V1" | base64 -d >"$SCRATCH/v1" || bail "base64"
+check_eq "the superblock is 160 bytes" 160 "$(wc -c <"$SCRATCH/v1")"
 "$DD" if="$SCRATCH/v1" of=/dev/spare bs=4096 seek=1 conv=notrunc,sync oflag=direct 2>/dev/null
 check "dmremap-meta names format version 1" sh -c "dmremap-meta check /dev/spare | grep -q 'format version 1'"
 dmesg -c >/dev/null
 check_fails "a version 1 spare is refused" sh -c "echo '0 $LEN remap /dev/main /dev/spare' | dmsetup create r0"
 check "... saying so in one line" sh -c "dmesg | grep -q 'Spare metadata format version 1 is not supported'"
 check_fails "... even with 'format'" sh -c "echo '0 $LEN remap /dev/main /dev/spare 1 format' | dmsetup create r0"
+dmsetup remove r0 2>/dev/null
 check "rmmod" rmmod dm_remap
 finish

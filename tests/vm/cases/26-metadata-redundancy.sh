@@ -10,14 +10,33 @@
 
 remap_setup
 SLEN=$(sectors_of /dev/spare)
-# 2 MiB of data, 260 of its 512 blocks remapped: table blocks 0 and 1 of each copy.
+# 2 MiB of data, whose first 260 blocks fail on main when written, so that
+# they are remapped: table blocks 0 and 1 of each copy in use.  Written 32
+# blocks at a time, a second apart: a real disk's bad sectors, not the many
+# blocks failing at once of an outage.
 make_ref "$SCRATCH/exp" 2048
 write_at /dev/mapper/r0 "$SCRATCH/exp" 0 || bail "initial write"
 b=0
 while [ $b -lt 260 ]; do
-	dmsetup message r0 0 remap $((b * 8)) || bail "remap block $b"
+	nullb_badblocks main "+$((b * 8))-$((b * 8 + 7))"
 	b=$((b + 1))
 done
+T0=$(date +%s)
+k=0
+while [ $k -lt 260 ]; do
+	n=32
+	[ $((k + n)) -gt 260 ] && n=$((260 - k))
+	"$DD" if="$SCRATCH/exp" of=/dev/mapper/r0 bs=4096 skip=$k seek=$k count=$n \
+		oflag=direct conv=notrunc 2>/dev/null || bail "rewrite of blocks $k.. failed"
+	k=$((k + n))
+	[ $k -lt 260 ] && sleep 1.1
+done
+b=0
+while [ $b -lt 260 ]; do
+	nullb_badblocks main "-$((b * 8))-$((b * 8 + 7))"
+	b=$((b + 1))
+done
+echo "# 260 remaps in $(($(date +%s) - T0)) s"
 check_eq "260 blocks remapped" 260 "$(status_key r0 remapped)"
 TB=$(stats_key r0 table_blocks)
 echo "# spare $SLEN sectors, $TB table blocks per copy"
