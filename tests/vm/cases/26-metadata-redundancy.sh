@@ -66,7 +66,7 @@ repaired() {
 
 # damaged WHAT LOGLINE CHECKLINE: the kernel log and the tool name the copy.
 damaged() {
-	check "$1: the kernel log names it" sh -c "dmesg | grep -F -q '$2'"
+	check "$1: the kernel log names it" log_has -F "$2"
 	dmremap-meta check /dev/spare >"$SCRATCH/check.out" 2>&1
 	check_eq "$1: check calls it repairable (exit 4)" 4 "$?"
 	check "$1: check names it" grep -F -q "$3" "$SCRATCH/check.out"
@@ -95,7 +95,7 @@ for what in "slot A:0" "slot B:1" "copy A 0:2" "copy A 1:3" \
 	esac
 	first=$((blk * 8))
 	nullb_badblocks spare "+$first-$((first + 7))"
-	dmesg -c >/dev/null
+	log_mark
 	loaded_intact "$name unreadable"
 	damaged "$name unreadable" "$log" "$tool"
 	# Healed under the live device: the commit rewrites what the load found.
@@ -109,7 +109,7 @@ for what in "slot B:1" "copy A 1:3"; do
 	blk=${what#*:}
 	"$DD" if=/dev/urandom of=/dev/spare bs=4096 seek="$blk" count=1 oflag=direct \
 		conv=notrunc 2>/dev/null || bail "overwrite block $blk"
-	dmesg -c >/dev/null
+	log_mark
 	case $name in
 	slot*) log="superblock slot B (metadata block 1)"; tool="slot B (block 1) is damaged" ;;
 	*) log="table copy A block 1 (metadata block 3)"; tool="table copy A block 1 (metadata block 3) has" ;;
@@ -122,9 +122,9 @@ done
 # Both copies of table block 0 unreadable: remaps are lost, the table is refused.
 nullb_badblocks spare "+16-23"
 nullb_badblocks spare "+$(((2 + TB) * 8))-$(((2 + TB) * 8 + 7))"
-dmesg -c >/dev/null
+log_mark
 check_fails "both copies unreadable: the table is refused" sh -c "echo '$TABLE' | dmsetup create r0"
-check "... naming the entry" sh -c "dmesg | grep -q 'remap table entry 0 is corrupt or unreadable in both copies'"
+check "... naming the entry" log_has 'remap table entry 0 is corrupt or unreadable in both copies'
 dmsetup remove r0 2>/dev/null
 check_fails "... and check fails" dmremap-meta check -q /dev/spare
 nullb_badblocks spare "-16-23"
