@@ -6,18 +6,26 @@
  * - remap_md_open(), from the constructor: find the current superblock,
  *   check that the spare belongs to this main device, or format a spare
  *   that reads as zeroes (or any unknown one when "format" was given).
- * - remap_md_load(), from the first preresume: read the table into the
- *   in-memory map.  Done there and not in the constructor because during a
- *   table reload the old instance may still commit until it is suspended.
+ * - remap_md_load(), from the first preresume: read the superblock again,
+ *   validate it exactly like the constructor did, and read the table into
+ *   the in-memory map.  Done there and not in the constructor because
+ *   during a table reload the old instance may still commit until it is
+ *   suspended.
  * - remap_md_commit(), from the worker: append the staged entries.
  *
- * Commit order: the data of new remaps is already on the spare when the
- * commit starts; the table block(s) holding the new entries are written,
- * then the superblock goes to slot (seq % 2) with PREFLUSH|FUA, which makes
- * everything before it durable first.  A torn superblock fails its
- * checksum and the other slot, one commit older, is used; entries past
- * nr_entries are ignored; each entry has its own checksum, so a torn
- * rewrite of the tail table block cannot pass off garbage.
+ * Everything is kept twice: two superblock slots with the same content
+ * and two copies of the table.  Commit order: the data of new remaps is
+ * already on the spare when the commit starts; the table block(s) holding
+ * the new entries are written to copy A and copy B, then the superblock
+ * to slot A with PREFLUSH|FUA (everything before it is durable first),
+ * then to slot B with FUA.  A crash before slot A leaves the previous
+ * commit in both slots; one between the two superblock writes leaves
+ * slot A current; a torn slot fails its checksum and the other is used.
+ * Entries past nr_entries are ignored, and each entry has its own
+ * checksum, so the loader takes every entry from whichever copy holds a
+ * good one.  A copy found damaged is reported and rewritten by the next
+ * commit; a commit completes as long as one copy of each block it writes
+ * is written (the failed one is retried by the next commit).
  */
 #include "dm-remap.h"
 #include "dm-remap-trace.h"
@@ -26,31 +34,72 @@
 #include <linux/crc32c.h>
 #include <linux/ktime.h>
 #include <linux/random.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
-static sector_t md_block_sector(u64 md_block)
+/* What a superblock slot holds. */
+enum md_slot_state {
+	MD_SLOT_VALID,
+	MD_SLOT_ZERO,		/* never written */
+	MD_SLOT_UNREADABLE,
+	MD_SLOT_NOT_OURS,	/* no dm-remap magic */
+	MD_SLOT_BAD_CSUM,
+	MD_SLOT_OLD_VERSION,	/* a valid superblock of format version 1 */
+	MD_SLOT_NEW_VERSION,	/* a format this module does not know */
+};
+
+struct md_slot {
+	enum md_slot_state state;
+	int error;		/* of the read, when unreadable */
+	u64 seq;		/* when valid */
+	u8 uuid[16];		/* when valid */
+	bool other_uuid;	/* valid, but of another format than the current */
+};
+
+/* Damaged table blocks named one by one in the kernel log per load. */
+#define MD_MAX_REPORTED		16
+
+static const char * const md_slot_names[] = {
+	[MD_SLOT_VALID] = "valid",
+	[MD_SLOT_ZERO] = "empty",
+	[MD_SLOT_UNREADABLE] = "unreadable",
+	[MD_SLOT_NOT_OURS] = "overwritten (no dm-remap magic)",
+	[MD_SLOT_BAD_CSUM] = "corrupt (bad checksum)",
+	[MD_SLOT_OLD_VERSION] = "of format version 1",
+	[MD_SLOT_NEW_VERSION] = "of an unknown format version",
+};
+
+static const char *md_name(struct remap_c *rc)
 {
-	return md_block * DMR_MD_BLOCK_SECTORS;
+	return dm_table_device_name(rc->ti->table);
+}
+
+static char copy_name(unsigned int copy)
+{
+	return 'A' + copy;
 }
 
 static int md_io(struct remap_c *rc, u64 md_block, void *buf, blk_opf_t opf)
 {
-	return remap_sync_io(rc, rc->spare_dev->bdev, md_block_sector(md_block),
-			     buf, DMR_MD_BLOCK_SIZE, opf);
+	return remap_sync_io(rc, rc->spare_dev->bdev,
+			     md_block * DMR_MD_BLOCK_SECTORS, buf,
+			     DMR_MD_BLOCK_SIZE, opf);
 }
 
+/* CRC-32C of the whole block with the csum field as zero; BLOCK is untouched. */
 static u32 sb_csum(const void *block)
 {
-	const struct dmr_superblock *sb = block;
-	u32 saved = sb->csum, csum;
+	const size_t off = offsetof(struct dmr_superblock, csum);
+	const size_t len = sizeof(((struct dmr_superblock *)NULL)->csum);
+	const __le32 zero = 0;
+	u32 csum;
 
-	/* The checksum covers the whole block with the csum field as zero. */
-	((struct dmr_superblock *)block)->csum = 0;
-	csum = crc32c(DMR_CSUM_SEED, block, DMR_MD_BLOCK_SIZE);
-	((struct dmr_superblock *)block)->csum = saved;
-	return csum;
+	BUILD_BUG_ON(sizeof(zero) != len);
+	csum = crc32c(DMR_CSUM_SEED, block, off);
+	csum = crc32c(csum, &zero, len);
+	return crc32c(csum, block + off + len, DMR_MD_BLOCK_SIZE - off - len);
 }
 
 static u32 entry_csum(const u8 *uuid, u64 index, u64 logical, u32 seq)
@@ -64,18 +113,26 @@ static u32 entry_csum(const u8 *uuid, u64 index, u64 logical, u32 seq)
 	return crc32c(DMR_CSUM_SEED, &in, sizeof(in));
 }
 
-static bool sb_valid(const void *block)
-{
-	const struct dmr_superblock *sb = block;
-
-	return le64_to_cpu(sb->magic) == DMR_MAGIC &&
-	       le32_to_cpu(sb->version) == DMR_VERSION &&
-	       le32_to_cpu(sb->csum) == sb_csum(block);
-}
-
 static bool all_zero(const void *buf, size_t len)
 {
 	return !memchr_inv(buf, 0, len);
+}
+
+static enum md_slot_state sb_classify(const void *block)
+{
+	const struct dmr_superblock *sb = block;
+	u32 version = le32_to_cpu(sb->version);
+
+	if (le64_to_cpu(sb->magic) != DMR_MAGIC)
+		return all_zero(block, DMR_MD_BLOCK_SIZE) ? MD_SLOT_ZERO :
+							     MD_SLOT_NOT_OURS;
+	if (le32_to_cpu(sb->csum) != sb_csum(block))
+		return MD_SLOT_BAD_CSUM;
+	if (version == 1)
+		return MD_SLOT_OLD_VERSION;
+	if (version != DMR_VERSION)
+		return MD_SLOT_NEW_VERSION;
+	return MD_SLOT_VALID;
 }
 
 /* What this main device is, as recorded at format time. */
@@ -93,7 +150,7 @@ static void main_identity(struct remap_c *rc, u64 *sectors, u32 *lbs, u32 *pbs,
 		strscpy(id, bdev->bd_meta_info->uuid, DMR_MAIN_ID_LEN);
 }
 
-static void sb_fill(struct remap_c *rc, void *block)
+static void sb_fill(struct remap_c *rc, void *block, u64 seq, u64 nr_entries)
 {
 	struct dmr_superblock *sb = block;
 	struct remap_md *md = &rc->md;
@@ -102,7 +159,7 @@ static void sb_fill(struct remap_c *rc, void *block)
 	sb->magic = cpu_to_le64(DMR_MAGIC);
 	sb->version = cpu_to_le32(DMR_VERSION);
 	sb->block_size = cpu_to_le32(rc->args.block_size);
-	sb->seq = cpu_to_le64(md->seq);
+	sb->seq = cpu_to_le64(seq);
 	memcpy(sb->uuid, md->uuid, sizeof(sb->uuid));
 	sb->main_sectors = cpu_to_le64(md->main_sectors);
 	sb->main_logical_block_size = cpu_to_le32(md->main_lbs);
@@ -112,7 +169,7 @@ static void sb_fill(struct remap_c *rc, void *block)
 	sb->table_blocks = cpu_to_le64(md->geo.table_blocks);
 	sb->pool_start = cpu_to_le64(md->geo.pool_start);
 	sb->pool_blocks = cpu_to_le64(md->geo.pool_blocks);
-	sb->nr_entries = cpu_to_le64(md->nr_entries);
+	sb->nr_entries = cpu_to_le64(nr_entries);
 	sb->format_time = cpu_to_le64(md->format_time);
 	sb->commit_time = cpu_to_le64(ktime_get_real_seconds());
 	sb->csum = cpu_to_le32(sb_csum(block));
@@ -123,7 +180,8 @@ static void sb_read_fields(struct remap_c *rc, const void *block)
 	const struct dmr_superblock *sb = block;
 	struct remap_md *md = &rc->md;
 
-	md->seq = le64_to_cpu(sb->seq);
+	WRITE_ONCE(md->seq, le64_to_cpu(sb->seq));
+	md->last_seq = md->seq;
 	memcpy(md->uuid, sb->uuid, sizeof(md->uuid));
 	md->main_sectors = le64_to_cpu(sb->main_sectors);
 	md->main_lbs = le32_to_cpu(sb->main_logical_block_size);
@@ -139,35 +197,238 @@ static void sb_read_fields(struct remap_c *rc, const void *block)
 }
 
 /*
- * Read both superblock slots; leave the current one in md->sb_buf.
- * Returns 1 when one is valid, 0 when none is, or a negative errno.
+ * Every rule a superblock must pass before this table uses it: the same
+ * function in the constructor and again in preresume.
  */
-static int sb_read_current(struct remap_c *rc)
+static int sb_validate(struct remap_c *rc, const void *block, char **error)
+{
+	const struct dmr_superblock *sb = block;
+	u64 main_sectors, spare_sectors, pool_blocks, nr_entries;
+	struct dmr_geometry geo;
+	u8 id[DMR_MAIN_ID_LEN];
+	u64 sectors;
+	u32 lbs, pbs;
+
+	if (sb_classify(block) != MD_SLOT_VALID) {
+		*error = "Spare superblock is not valid (magic, version or checksum)";
+		return -EINVAL;
+	}
+	main_sectors = le64_to_cpu(sb->main_sectors);
+	main_identity(rc, &sectors, &lbs, &pbs, id);
+	if (sectors != main_sectors ||
+	    lbs != le32_to_cpu(sb->main_logical_block_size) ||
+	    pbs != le32_to_cpu(sb->main_physical_block_size) ||
+	    memcmp(id, sb->main_id, DMR_MAIN_ID_LEN)) {
+		*error = "Spare belongs to another main device (size or identity differ)";
+		return -EINVAL;
+	}
+	if (le32_to_cpu(sb->block_size) != rc->args.block_size) {
+		*error = "block_size differs from the one the spare was formatted with";
+		return -EINVAL;
+	}
+	spare_sectors = le64_to_cpu(sb->spare_sectors);
+	pool_blocks = le64_to_cpu(sb->pool_blocks);
+	nr_entries = le64_to_cpu(sb->nr_entries);
+	if (dmr_compute_geometry(spare_sectors, rc->args.block_size, &geo) ||
+	    geo.table_blocks != le64_to_cpu(sb->table_blocks) ||
+	    geo.pool_start != le64_to_cpu(sb->pool_start) ||
+	    geo.pool_blocks != pool_blocks || nr_entries > pool_blocks) {
+		*error = "Spare metadata is inconsistent (geometry)";
+		return -EINVAL;
+	}
+	if (bdev_nr_sectors(rc->spare_dev->bdev) <
+	    geo.pool_start + (geo.pool_blocks << rc->block_shift)) {
+		*error = "Spare device is smaller than its metadata says";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Reads both superblock slots and leaves the current one (the valid slot
+ * with the higher seq; slot A on a tie) in md->sb_buf.  An unreadable
+ * slot is one more invalid slot.  Returns the current slot, or -1.
+ */
+static int sb_read_slots(struct remap_c *rc, struct md_slot *slot)
 {
 	struct remap_md *md = &rc->md;
-	u64 best_seq = 0;
-	int slot, r, found = 0;
+	const struct dmr_superblock *sb = md->buf;
+	int i, cur = -1;
 
-	for (slot = 0; slot < DMR_SB_SLOTS; slot++) {
-		r = md_io(rc, slot, md->buf, REQ_OP_READ);
-		if (r)
-			return r;
-		if (!sb_valid(md->buf))
+	for (i = 0; i < DMR_SB_SLOTS; i++) {
+		memset(&slot[i], 0, sizeof(slot[i]));
+		slot[i].error = md_io(rc, i, md->buf, REQ_OP_READ);
+		if (slot[i].error) {
+			slot[i].state = MD_SLOT_UNREADABLE;
 			continue;
-		if (!found || le64_to_cpu(((struct dmr_superblock *)md->buf)->seq) > best_seq) {
-			best_seq = le64_to_cpu(((struct dmr_superblock *)md->buf)->seq);
+		}
+		slot[i].state = sb_classify(md->buf);
+		if (slot[i].state != MD_SLOT_VALID)
+			continue;
+		slot[i].seq = le64_to_cpu(sb->seq);
+		memcpy(slot[i].uuid, sb->uuid, sizeof(slot[i].uuid));
+		if (cur < 0 || slot[i].seq > slot[cur].seq) {
 			memcpy(md->sb_buf, md->buf, DMR_MD_BLOCK_SIZE);
-			found = 1;
+			cur = i;
 		}
 	}
-	return found;
+	/* A valid slot of an earlier format is no copy of this one. */
+	for (i = 0; cur >= 0 && i < DMR_SB_SLOTS; i++)
+		slot[i].other_uuid = slot[i].state == MD_SLOT_VALID &&
+				     memcmp(slot[i].uuid, slot[cur].uuid,
+					    sizeof(slot[i].uuid));
+	return cur;
 }
+
+/* Says which superblock slot is damaged or behind; commits write both. */
+static void sb_report_slots(struct remap_c *rc, const struct md_slot *slot, int cur)
+{
+	int i;
+
+	for (i = 0; i < DMR_SB_SLOTS; i++) {
+		const struct md_slot *s = &slot[i];
+
+		if (i == cur)
+			continue;
+		if (s->state == MD_SLOT_UNREADABLE)
+			DMWARN("%s: superblock slot %c (metadata block %d) of %s is unreadable (error %d); slot %c is used, the next commit rewrites it",
+			       md_name(rc), copy_name(i), i, rc->spare_dev->name,
+			       s->error, copy_name(cur));
+		else if (s->state != MD_SLOT_VALID || s->other_uuid)
+			DMWARN("%s: superblock slot %c (metadata block %d) of %s is %s; slot %c is used, the next commit rewrites it",
+			       md_name(rc), copy_name(i), i, rc->spare_dev->name,
+			       s->other_uuid ? "of an earlier format" :
+			       md_slot_names[s->state], copy_name(cur));
+		else if (s->seq != slot[cur].seq)
+			DMINFO("%s: superblock slot %c of %s is behind (seq %llu, slot %c has %llu): a commit was cut short; the next commit rewrites it",
+			       md_name(rc), copy_name(i), rc->spare_dev->name,
+			       s->seq, copy_name(cur), slot[cur].seq);
+	}
+}
+
+/* Slot A with PREFLUSH|FUA, then slot B with FUA; 0 when one was written. */
+static int sb_write_both(struct remap_c *rc)
+{
+	blk_opf_t opf = REQ_OP_WRITE | REQ_PREFLUSH | REQ_FUA;
+	int i, r, ok = 0, err = 0;
+
+	for (i = 0; i < DMR_SB_SLOTS; i++) {
+		r = md_io(rc, i, rc->md.sb_buf, opf);
+		if (!r) {
+			ok++;
+			/* What came before is durable: slot B needs FUA only. */
+			opf &= ~REQ_PREFLUSH;
+			continue;
+		}
+		err = r;
+		DMERR_LIMIT("%s: cannot write superblock slot %c (metadata block %d) of %s: error %d",
+			    md_name(rc), copy_name(i), i, rc->spare_dev->name, r);
+	}
+	return ok ? 0 : err;
+}
+
+/* ------------------------------------------------------------ repairs */
+
+/* Remembers that MD_BLOCK must be rewritten with DATA by the next commit. */
+static void repair_remember(struct remap_c *rc, u64 md_block, const void *data)
+{
+	struct remap_md *md = &rc->md;
+	struct remap_md_repair *rep;
+	unsigned int i;
+
+	for (i = 0; i < md->nr_repair; i++) {
+		if (md->repair[i].md_block == md_block) {
+			memcpy(md->repair[i].data, data, DMR_MD_BLOCK_SIZE);
+			return;
+		}
+	}
+	if (md->nr_repair == REMAP_MD_MAX_REPAIRS) {
+		DMWARN_LIMIT("%s: more than %d damaged metadata blocks: metadata block %llu is repaired only after a reload",
+			     md_name(rc), REMAP_MD_MAX_REPAIRS, md_block);
+		return;
+	}
+	rep = &md->repair[md->nr_repair];
+	rep->data = kmalloc(DMR_MD_BLOCK_SIZE, GFP_NOIO);
+	if (!rep->data)
+		return;		/* found again, and repaired, after a reload */
+	rep->md_block = md_block;
+	memcpy(rep->data, data, DMR_MD_BLOCK_SIZE);
+	md->nr_repair++;
+}
+
+static void repair_drop(struct remap_md *md, unsigned int i)
+{
+	kfree(md->repair[i].data);
+	md->repair[i] = md->repair[--md->nr_repair];
+}
+
+/*
+ * Rewrites the remembered damaged blocks, except those of table blocks
+ * [first_t, last_t] that this commit writes anyway with newer content.
+ * Ordered before the superblock like the commit's own table writes.
+ */
+static void repair_write(struct remap_c *rc, u64 first_t, u64 last_t)
+{
+	struct remap_md *md = &rc->md;
+	unsigned int i = 0;
+	int copy, r;
+
+	while (i < md->nr_repair) {
+		u64 blk = md->repair[i].md_block;
+		bool rewritten = false;
+
+		for (copy = 0; copy < DMR_TABLE_COPIES; copy++)
+			if (blk >= dmr_table_md_block(&md->geo, copy, first_t) &&
+			    blk <= dmr_table_md_block(&md->geo, copy, last_t))
+				rewritten = true;
+		if (rewritten) {
+			repair_drop(md, i);
+			continue;
+		}
+		r = md_io(rc, blk, md->repair[i].data, REQ_OP_WRITE);
+		if (r) {
+			DMERR_LIMIT("%s: cannot rewrite damaged metadata block %llu of %s: error %d",
+				    md_name(rc), blk, rc->spare_dev->name, r);
+			i++;
+			continue;
+		}
+		DMINFO("%s: rewrote damaged metadata block %llu of %s",
+		       md_name(rc), blk, rc->spare_dev->name);
+		repair_drop(md, i);
+	}
+}
+
+/* Writes table block T to both copies; 0 when at least one was written. */
+static int table_write(struct remap_c *rc, u64 t, void *data)
+{
+	struct remap_md *md = &rc->md;
+	unsigned int copy;
+	int r, ok = 0, err = 0;
+
+	for (copy = 0; copy < DMR_TABLE_COPIES; copy++) {
+		u64 blk = dmr_table_md_block(&md->geo, copy, t);
+
+		r = md_io(rc, blk, data, REQ_OP_WRITE);
+		if (!r) {
+			ok++;
+			continue;
+		}
+		err = r;
+		DMERR_LIMIT("%s: cannot write table copy %c block %llu (metadata block %llu) of %s: error %d",
+			    md_name(rc), copy_name(copy), t, blk,
+			    rc->spare_dev->name, r);
+		repair_remember(rc, blk, data);
+	}
+	return ok ? 0 : err;
+}
+
+/* ------------------------------------------------------------- format */
 
 static int md_format(struct remap_c *rc, char **error)
 {
 	struct remap_md *md = &rc->md;
 	u64 spare_sectors = bdev_nr_sectors(rc->spare_dev->bdev);
-	int r;
+	int r, copy;
 
 	if (dmr_compute_geometry(spare_sectors, rc->args.block_size, &md->geo)) {
 		*error = "Spare device too small for the metadata and one spare block";
@@ -181,175 +442,271 @@ static int md_format(struct remap_c *rc, char **error)
 	md->nr_entries = 0;
 	md->next_free = 0;
 	md->seq = 1;
+	md->last_seq = 1;
 
-	/* The other slot and the first table block hold nothing valid. */
+	/*
+	 * Slot B and the first table blocks first hold nothing valid, so that
+	 * a crash before slot A is written leaves no slot of an earlier
+	 * format next to the new one; slot A's preflush orders them first.
+	 */
 	memset(md->buf, 0, DMR_MD_BLOCK_SIZE);
-	r = md_io(rc, 0, md->buf, REQ_OP_WRITE);
-	if (!r)
-		r = md_io(rc, DMR_TABLE_START, md->buf, REQ_OP_WRITE);
+	r = md_io(rc, 1, md->buf, REQ_OP_WRITE);
+	for (copy = 0; copy < DMR_TABLE_COPIES && !r; copy++)
+		r = md_io(rc, dmr_table_md_block(&md->geo, copy, 0), md->buf,
+			  REQ_OP_WRITE);
 	if (!r) {
-		sb_fill(rc, md->sb_buf);
-		r = md_io(rc, md->seq % DMR_SB_SLOTS, md->sb_buf,
-			  REQ_OP_WRITE | REQ_PREFLUSH | REQ_FUA);
+		sb_fill(rc, md->sb_buf, md->seq, 0);
+		r = md_io(rc, 0, md->sb_buf, REQ_OP_WRITE | REQ_PREFLUSH | REQ_FUA);
 	}
+	if (!r)
+		r = md_io(rc, 1, md->sb_buf, REQ_OP_WRITE | REQ_FUA);
 	if (r) {
 		*error = "Cannot write the spare's metadata";
 		return r;
 	}
 	DMINFO("%s: formatted spare %s: %llu spare blocks of %u bytes",
-	       dm_table_device_name(rc->ti->table), rc->spare_dev->name,
-	       md->geo.pool_blocks, rc->args.block_size);
+	       md_name(rc), rc->spare_dev->name, md->geo.pool_blocks,
+	       rc->args.block_size);
 	return 0;
 }
 
-/* Checks a valid superblock (in md->sb_buf) against this table line. */
-static int md_check_binding(struct remap_c *rc, char **error)
+/* No valid slot: why the spare cannot be used, or 0 when it may be formatted. */
+static int md_refuse_unknown(struct remap_c *rc, const struct md_slot *slot,
+			     char **error)
 {
-	const struct dmr_superblock *sb = rc->md.sb_buf;
 	struct remap_md *md = &rc->md;
-	struct dmr_geometry geo;
-	u64 sectors;
-	u32 lbs, pbs;
-	u8 id[DMR_MAIN_ID_LEN];
+	int i, r;
 
-	sb_read_fields(rc, sb);
-	main_identity(rc, &sectors, &lbs, &pbs, id);
-	if (sectors != md->main_sectors || lbs != md->main_lbs ||
-	    pbs != md->main_pbs || memcmp(id, md->main_id, DMR_MAIN_ID_LEN)) {
-		*error = "Spare belongs to another main device (size or identity differ)";
+	for (i = 0; i < DMR_SB_SLOTS; i++) {
+		switch (slot[i].state) {
+		case MD_SLOT_UNREADABLE:
+			*error = "Cannot read the spare's metadata: no superblock slot is readable and valid";
+			return slot[i].error;
+		case MD_SLOT_OLD_VERSION:
+			/* Even with "format": its remapped data lives on the spare. */
+			*error = "Spare metadata format version 1 is not supported; copy the data off with the old module, then zero the spare's first 12 KiB";
+			return -EINVAL;
+		case MD_SLOT_NEW_VERSION:
+			*error = "Spare metadata has a newer format version than this module reads";
+			return -EINVAL;
+		default:
+			break;
+		}
+	}
+	if (rc->args.allow_format)
+		return 0;
+	if (slot[0].state == MD_SLOT_BAD_CSUM || slot[1].state == MD_SLOT_BAD_CSUM) {
+		*error = "Spare holds damaged dm-remap metadata (no valid superblock); add the 'format' option to overwrite it";
 		return -EINVAL;
 	}
-	if (le32_to_cpu(sb->block_size) != rc->args.block_size) {
-		*error = "block_size differs from the one the spare was formatted with";
-		return -EINVAL;
-	}
-	if (dmr_compute_geometry(md->spare_sectors, rc->args.block_size, &geo) ||
-	    geo.table_blocks != md->geo.table_blocks ||
-	    geo.pool_start != md->geo.pool_start ||
-	    geo.pool_blocks != md->geo.pool_blocks ||
-	    md->nr_entries > md->geo.pool_blocks) {
-		*error = "Spare metadata is inconsistent (geometry)";
-		return -EINVAL;
-	}
-	if (bdev_nr_sectors(rc->spare_dev->bdev) <
-	    md->geo.pool_start + (md->geo.pool_blocks << rc->block_shift)) {
-		*error = "Spare device is smaller than its metadata says";
-		return -EINVAL;
+	for (i = 0; i < DMR_PROBE_BLOCKS; i++) {
+		r = md_io(rc, i, md->buf, REQ_OP_READ);
+		if (r) {
+			*error = "Cannot read the spare's metadata";
+			return r;
+		}
+		if (!all_zero(md->buf, DMR_MD_BLOCK_SIZE)) {
+			*error = "Spare holds unknown data; add the 'format' option to overwrite it";
+			return -EINVAL;
+		}
 	}
 	return 0;
 }
 
 int remap_md_open(struct remap_c *rc, char **error)
 {
+	struct md_slot slot[DMR_SB_SLOTS];
 	struct remap_md *md = &rc->md;
-	int r, i;
+	int r, cur;
 
 	md->buf = kmalloc(DMR_MD_BLOCK_SIZE, GFP_KERNEL);
+	md->buf_b = kmalloc(DMR_MD_BLOCK_SIZE, GFP_KERNEL);
 	md->sb_buf = kmalloc(DMR_MD_BLOCK_SIZE, GFP_KERNEL);
 	md->tail = kzalloc(DMR_MD_BLOCK_SIZE, GFP_KERNEL);
-	if (!md->buf || !md->sb_buf || !md->tail) {
+	if (!md->buf || !md->buf_b || !md->sb_buf || !md->tail) {
 		*error = "Cannot allocate metadata buffers";
 		return -ENOMEM;
 	}
 
-	r = sb_read_current(rc);
-	if (r < 0) {
-		*error = "Cannot read the spare's metadata";
+	cur = sb_read_slots(rc, slot);
+	if (cur >= 0) {
+		r = sb_validate(rc, md->sb_buf, error);
+		if (!r)
+			sb_read_fields(rc, md->sb_buf);
 		return r;
 	}
-	if (r)
-		return md_check_binding(rc, error);
-
-	if (!rc->args.allow_format) {
-		for (i = 0; i < DMR_PROBE_BLOCKS; i++) {
-			r = md_io(rc, i, md->buf, REQ_OP_READ);
-			if (r) {
-				*error = "Cannot read the spare's metadata";
-				return r;
-			}
-			if (!all_zero(md->buf, DMR_MD_BLOCK_SIZE)) {
-				*error = "Spare holds unknown data; add the 'format' option to overwrite it";
-				return -EINVAL;
-			}
-		}
-	}
-	return md_format(rc, error);
+	r = md_refuse_unknown(rc, slot, error);
+	return r ? r : md_format(rc, error);
 }
 
-/* Reads the table: every committed entry goes into the in-memory map. */
-int remap_md_load(struct remap_c *rc)
+/* ---------------------------------------------------------------- load */
+
+static bool entry_ok(struct remap_c *rc, const struct dmr_entry *e, u64 index)
+{
+	u64 logical = le64_to_cpu(e->logical);
+
+	return le32_to_cpu(e->csum) == entry_csum(rc->md.uuid, index, logical,
+						  le32_to_cpu(e->seq)) &&
+	       (logical == DMR_LOGICAL_RETIRED ||
+		logical < (rc->md.main_sectors >> rc->block_shift));
+}
+
+/*
+ * Reads table block T from both copies and merges them entry by entry
+ * into md->tail: an entry good in one copy only is taken from it, one
+ * good in both but different (a copy a failed write left behind) from the
+ * later commit.  Puts the entries into the map; a damaged copy is
+ * reported and remembered for repair.  Fails when an entry is good in
+ * neither copy.
+ */
+static int table_load_block(struct remap_c *rc, u64 t, unsigned int *reported)
 {
 	struct remap_md *md = &rc->md;
-	u64 i, max_logical;
-	int r;
+	struct dmr_entry *copy[DMR_TABLE_COPIES] = { md->buf, md->buf_b };
+	struct dmr_entry *out = md->tail;
+	int err[DMR_TABLE_COPIES];
+	unsigned int bad[DMR_TABLE_COPIES] = { 0, 0 };
+	unsigned int j, c, n;
 
-	/* The previous owner (a reloaded table) may have committed since ctr. */
-	r = sb_read_current(rc);
-	if (r <= 0 || memcmp(((struct dmr_superblock *)md->sb_buf)->uuid,
-			     md->uuid, sizeof(md->uuid))) {
-		DMERR("%s: the spare's superblock vanished or changed",
-		      dm_table_device_name(rc->ti->table));
-		return r < 0 ? r : -EIO;
-	}
-	sb_read_fields(rc, md->sb_buf);
-
-	max_logical = md->main_sectors >> rc->block_shift;
-	memset(md->tail, 0, DMR_MD_BLOCK_SIZE);
-	for (i = 0; i < md->nr_entries; i++) {
-		unsigned int slot = i % DMR_ENTRIES_PER_BLOCK;
-		struct dmr_entry *e = (struct dmr_entry *)md->buf + slot;
-		u64 logical;
+	n = min_t(u64, DMR_ENTRIES_PER_BLOCK, md->nr_entries - t * DMR_ENTRIES_PER_BLOCK);
+	for (c = 0; c < DMR_TABLE_COPIES; c++)
+		err[c] = md_io(rc, dmr_table_md_block(&md->geo, c, t), copy[c],
+			       REQ_OP_READ);
+	memset(out, 0, DMR_MD_BLOCK_SIZE);
+	for (j = 0; j < n; j++) {
+		u64 i = t * DMR_ENTRIES_PER_BLOCK + j, logical;
+		bool ok[DMR_TABLE_COPIES];
 		void *old;
 
-		if (!slot) {
-			r = md_io(rc, DMR_TABLE_START + i / DMR_ENTRIES_PER_BLOCK,
-				  md->buf, REQ_OP_READ);
-			if (r)
-				return r;
+		for (c = 0; c < DMR_TABLE_COPIES; c++)
+			ok[c] = !err[c] && entry_ok(rc, &copy[c][j], i);
+		if (ok[0] && ok[1] && memcmp(&copy[0][j], &copy[1][j], sizeof(*out))) {
+			s32 newer = le32_to_cpu(copy[1][j].seq) -
+				    le32_to_cpu(copy[0][j].seq);
+
+			ok[newer > 0 ? 0 : 1] = false;
 		}
-		logical = le64_to_cpu(e->logical);
-		if (le32_to_cpu(e->csum) != entry_csum(md->uuid, i, logical,
-						       le32_to_cpu(e->seq)) ||
-		    (logical != DMR_LOGICAL_RETIRED && logical >= max_logical)) {
-			DMERR("%s: remap table entry %llu is corrupt",
-			      dm_table_device_name(rc->ti->table), i);
+		if (!ok[0] && !ok[1]) {
+			DMERR("%s: remap table entry %llu is corrupt or unreadable in both copies on %s",
+			      md_name(rc), i, rc->spare_dev->name);
 			return -EIO;
 		}
+		for (c = 0; c < DMR_TABLE_COPIES; c++)
+			bad[c] += !err[c] && !ok[c];
+		out[j] = ok[0] ? copy[0][j] : copy[1][j];
+
+		logical = le64_to_cpu(out[j].logical);
 		if (logical == DMR_LOGICAL_RETIRED)
 			continue;
-		old = xa_store(&rc->remaps, logical, xa_mk_value(i), GFP_KERNEL);
+		old = xa_store(&rc->remaps, logical, xa_mk_value(i), GFP_NOIO);
 		if (xa_is_err(old))
 			return xa_err(old);
 		if (!old)
 			atomic64_inc(&rc->nr_remapped);
 	}
-	/* The block holding entry nr_entries is rewritten by the next commit. */
-	if (md->nr_entries % DMR_ENTRIES_PER_BLOCK)
-		memcpy(md->tail, md->buf, DMR_MD_BLOCK_SIZE);
+	for (c = 0; c < DMR_TABLE_COPIES; c++) {
+		u64 blk = dmr_table_md_block(&md->geo, c, t);
+
+		if (err[c] || bad[c])
+			repair_remember(rc, blk, out);
+		if ((err[c] || bad[c]) && ++*reported > MD_MAX_REPORTED)
+			continue;
+		if (err[c])
+			DMWARN("%s: table copy %c block %llu (metadata block %llu) of %s is unreadable (error %d): entries taken from copy %c; the next commit rewrites it",
+			       md_name(rc), copy_name(c), t, blk, rc->spare_dev->name,
+			       err[c], copy_name(!c));
+		else if (bad[c])
+			DMWARN("%s: table copy %c block %llu (metadata block %llu) of %s has %u corrupt entries: taken from copy %c; the next commit rewrites it",
+			       md_name(rc), copy_name(c), t, blk, rc->spare_dev->name,
+			       bad[c], copy_name(!c));
+	}
+	return 0;
+}
+
+static int md_load(struct remap_c *rc)
+{
+	struct md_slot slot[DMR_SB_SLOTS];
+	struct remap_md *md = &rc->md;
+	unsigned int reported = 0;
+	char *error;
+	u64 t;
+	int cur, r;
+
+	/* The previous owner (a reloaded table) may have committed since ctr. */
+	cur = sb_read_slots(rc, slot);
+	if (cur < 0) {
+		DMERR("%s: no valid superblock on %s any more",
+		      md_name(rc), rc->spare_dev->name);
+		return -EIO;
+	}
+	r = sb_validate(rc, md->sb_buf, &error);
+	if (r) {
+		DMERR("%s: %s", md_name(rc), error);
+		return r;
+	}
+	if (memcmp(((struct dmr_superblock *)md->sb_buf)->uuid, md->uuid,
+		   sizeof(md->uuid))) {
+		DMERR("%s: the spare %s was formatted again since the table was loaded",
+		      md_name(rc), rc->spare_dev->name);
+		return -EIO;
+	}
+	sb_read_fields(rc, md->sb_buf);
+	sb_report_slots(rc, slot, cur);
+
+	for (t = 0; t * DMR_ENTRIES_PER_BLOCK < md->nr_entries; t++) {
+		r = table_load_block(rc, t, &reported);
+		if (r)
+			return r;
+	}
+	if (reported > MD_MAX_REPORTED)
+		DMWARN("%s: %u damaged table blocks on %s in all, %u of them named above",
+		       md_name(rc), reported, rc->spare_dev->name, MD_MAX_REPORTED);
+	/* md->tail holds the block of entry nr_entries: the next commit's. */
+	if (!(md->nr_entries % DMR_ENTRIES_PER_BLOCK))
+		memset(md->tail, 0, DMR_MD_BLOCK_SIZE);
 	rc->md_loaded = true;
 	return 0;
 }
 
+/* Reads the table: every committed entry goes into the in-memory map. */
+int remap_md_load(struct remap_c *rc)
+{
+	unsigned int noio;
+	int r;
+
+	/* The device is suspended: no allocation may wait for its I/O. */
+	noio = memalloc_noio_save();
+	r = md_load(rc);
+	memalloc_noio_restore(noio);
+	return r;
+}
+
+/* -------------------------------------------------------------- commit */
+
 /*
  * Appends the staged entries [nr_entries, next_free) and commits them.
- * Called by the worker only.
+ * Called by the worker only.  md->seq changes only once the commit has
+ * completed: it is what the status shows.
  */
 int remap_md_commit(struct remap_c *rc)
 {
 	struct remap_md *md = &rc->md;
 	u64 first = md->nr_entries, last = md->next_free - 1, i, blk;
-	u64 old_seq = md->seq, old_nr = md->nr_entries;
+	u64 first_t = first / DMR_ENTRIES_PER_BLOCK;
+	u64 last_t = last / DMR_ENTRIES_PER_BLOCK;
 	u64 start = ktime_get_ns();
+	u64 seq;
 	u32 seq32;
 	int r = 0;
 
-	md->seq++;
-	seq32 = lower_32_bits(md->seq);
-	for (blk = first / DMR_ENTRIES_PER_BLOCK;
-	     blk <= last / DMR_ENTRIES_PER_BLOCK && !r; blk++) {
+	/* Never reused, even after a failed commit: see table_load_block(). */
+	seq = ++md->last_seq;
+	seq32 = lower_32_bits(seq);
+	repair_write(rc, first_t, last_t);
+	for (blk = first_t; blk <= last_t && !r; blk++) {
 		struct dmr_entry *entries = md->buf;
 
-		if (blk == first / DMR_ENTRIES_PER_BLOCK)
+		if (blk == first_t)
 			memcpy(md->buf, md->tail, DMR_MD_BLOCK_SIZE);
 		else
 			memset(md->buf, 0, DMR_MD_BLOCK_SIZE);
@@ -362,21 +719,18 @@ int remap_md_commit(struct remap_c *rc)
 			e->seq = cpu_to_le32(seq32);
 			e->csum = cpu_to_le32(entry_csum(md->uuid, i, logical, seq32));
 		}
-		r = md_io(rc, DMR_TABLE_START + blk, md->buf, REQ_OP_WRITE);
+		r = table_write(rc, blk, md->buf);
 	}
 	if (!r) {
-		md->nr_entries = md->next_free;
-		sb_fill(rc, md->sb_buf);
-		r = md_io(rc, md->seq % DMR_SB_SLOTS, md->sb_buf,
-			  REQ_OP_WRITE | REQ_PREFLUSH | REQ_FUA);
+		sb_fill(rc, md->sb_buf, seq, md->next_free);
+		r = sb_write_both(rc);
 	}
-	trace_dm_remap_md_commit(rc->devt, md->seq, last - first + 1,
+	trace_dm_remap_md_commit(rc->devt, seq, last - first + 1,
 				 ktime_get_ns() - start, r);
-	if (r) {
-		md->seq = old_seq;
-		md->nr_entries = old_nr;
+	if (r)
 		return r;
-	}
+	md->nr_entries = md->next_free;
+	WRITE_ONCE(md->seq, seq);
 	/* md->buf holds the last block written: the new tail. */
 	if (md->nr_entries % DMR_ENTRIES_PER_BLOCK)
 		memcpy(md->tail, md->buf, DMR_MD_BLOCK_SIZE);
@@ -388,7 +742,12 @@ int remap_md_commit(struct remap_c *rc)
 
 void remap_md_free(struct remap_c *rc)
 {
-	kfree(rc->md.buf);
-	kfree(rc->md.sb_buf);
-	kfree(rc->md.tail);
+	struct remap_md *md = &rc->md;
+
+	while (md->nr_repair)
+		repair_drop(md, 0);
+	kfree(md->buf);
+	kfree(md->buf_b);
+	kfree(md->sb_buf);
+	kfree(md->tail);
 }

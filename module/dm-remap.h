@@ -52,11 +52,24 @@ struct remap_args {
 	bool allow_format;
 };
 
+/* Damaged metadata blocks remembered with their good content (dm-remap-md.c). */
+#define REMAP_MD_MAX_REPAIRS		64
+
+struct remap_md_repair {
+	u64 md_block;		/* metadata block to rewrite */
+	void *data;		/* its content, DMR_MD_BLOCK_SIZE bytes */
+};
+
 /* The metadata as this instance knows it (see dm-remap-md.c). */
 struct remap_md {
 	struct dmr_geometry geo;
 	u8 uuid[16];
-	u64 seq;		/* last committed sequence number */
+	/*
+	 * Last completed commit, what the status shows: set only once both
+	 * superblock writes of the commit have completed.
+	 */
+	u64 seq;
+	u64 last_seq;		/* last seq written, even by a failed commit */
 	u64 nr_entries;		/* committed table entries */
 	u64 next_free;		/* allocated: entries [nr_entries, next_free) staged */
 	u64 main_sectors;
@@ -67,10 +80,14 @@ struct remap_md {
 	u64 format_time;
 	/* Logical blocks of the staged entries, in index order. */
 	u64 staged[REMAP_MAX_BATCH];
-	/* The table block holding entry nr_entries, as on disk. */
+	/* The table block holding entry nr_entries, as it must be on disk. */
 	struct dmr_entry *tail;
 	void *buf;		/* one metadata block for I/O */
+	void *buf_b;		/* a second one: table copy B while loading */
 	void *sb_buf;		/* the current superblock */
+	/* Table blocks found damaged, rewritten by the next commit. */
+	struct remap_md_repair repair[REMAP_MD_MAX_REPAIRS];
+	unsigned int nr_repair;
 };
 
 /* Why the main device is considered offline (0: it is not). */

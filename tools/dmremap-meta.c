@@ -32,6 +32,7 @@ const char *argp_program_version = PROG " " DMREMAP_VERSION;
 #define EXIT_INCONSISTENT	1	/* check: problems, or not dm-remap metadata */
 #define EXIT_USAGE		2	/* usage, open or I/O error */
 #define EXIT_UNFORMATTED	3	/* check: no metadata at all (all-zero probe blocks) */
+#define EXIT_DEGRADED		4	/* check: consistent, but a copy is damaged (repairable) */
 
 static struct env {
 	bool json;
@@ -179,17 +180,21 @@ static const struct argp_option check_opts[] = {
 
 static const char check_doc[] =
 "Check the dm-remap metadata of SPARE (the spare device, or an image of it)\n"
-"the way the module reads it: superblock slots (checksum, magic, version, seq\n"
-"order), geometry against the spare size and block size, pool within the\n"
-"device, every table entry below nr_entries (checksum, logical block within\n"
-"the main device, seq).  Prints one line per finding (\"error\", \"warning\"\n"
-"or \"info\"; entries superseded by a later one for the same logical block are\n"
-"info, not errors), then a summary line.  Reads only; the module is not\n"
-"needed.\n"
+"the way the module reads it: both superblock slots (checksum, magic,\n"
+"version, seq), geometry against the spare size and block size, pool within\n"
+"the device, every table entry below nr_entries in both table copies\n"
+"(checksum, logical block within the main device, seq).  Prints one line per\n"
+"finding (\"error\", \"damage\", \"warning\" or \"info\"; entries superseded by\n"
+"a later one for the same logical block are info, not errors), then a\n"
+"summary line.  \"damage\" is a copy (superblock slot or table block) that is\n"
+"unreadable or corrupt while the other copy is good: nothing is lost, and the\n"
+"module's next commit rewrites it.  Reads only; the module is not needed.\n"
 "\v"
 "Exit status: 0 consistent, 1 inconsistent or not dm-remap metadata, 2 usage\n"
 "or I/O error, 3 unformatted (the first 3 metadata blocks are all zero: no\n"
-"metadata; the module formats such a spare when it is first used).\n"
+"metadata; the module formats such a spare when it is first used), 4\n"
+"degraded: consistent, every remap readable, but a copy is damaged (repaired\n"
+"by the next commit).\n"
 "\n"
 "Examples:\n"
 "  dmremap-meta check /dev/sdb1\n"
@@ -217,6 +222,8 @@ static int cmd_check(int argc, char **argv)
 		dmr_meta_print_check(stdout, &m, env.path);
 	if (m.state == DMR_META_UNFORMATTED)
 		ret = EXIT_UNFORMATTED;
+	else if (dmr_meta_degraded(&m))
+		ret = EXIT_DEGRADED;
 	else
 		ret = dmr_meta_consistent(&m) ? EXIT_CONSISTENT : EXIT_INCONSISTENT;
 	dmr_meta_free(&m);
@@ -243,7 +250,8 @@ static const char main_doc[] =
 "  check [-j] [-q] SPARE  validate everything; one line per problem\n"
 "\n"
 "Exit status of check: 0 consistent, 1 inconsistent or not dm-remap metadata,\n"
-"3 unformatted; of dump: 0 printed; of both: 2 usage, open or I/O error.\n"
+"3 unformatted, 4 degraded (a damaged copy, repairable); of dump: 0 printed;\n"
+"of both: 2 usage, open or I/O error.\n"
 "\n"
 "Examples:\n"
 "  dmremap-meta dump /dev/sdb1         # what the module would read\n"

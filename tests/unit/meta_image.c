@@ -7,8 +7,48 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <errno.h>
+#include <sys/types.h>
+
 #include "crc32c.h"
 #include "meta_image.h"
+
+/* ------------------------------------------------- unreadable byte ranges */
+
+#define MI_MAX_BAD 8
+
+static struct {
+	uint64_t off, len;
+} mi_bad[MI_MAX_BAD];
+static int mi_nr_bad;
+
+ssize_t __real_pread(int fd, void *buf, size_t count, off_t offset);
+ssize_t __wrap_pread(int fd, void *buf, size_t count, off_t offset);
+
+ssize_t __wrap_pread(int fd, void *buf, size_t count, off_t offset)
+{
+	for (int i = 0; i < mi_nr_bad; i++)
+		if ((uint64_t)offset < mi_bad[i].off + mi_bad[i].len &&
+		    mi_bad[i].off < (uint64_t)offset + count) {
+			errno = EIO;
+			return -1;
+		}
+	return __real_pread(fd, buf, count, offset);
+}
+
+void mi_unreadable(uint64_t off, uint64_t len)
+{
+	if (mi_nr_bad == MI_MAX_BAD)
+		abort();
+	mi_bad[mi_nr_bad].off = off;
+	mi_bad[mi_nr_bad].len = len;
+	mi_nr_bad++;
+}
+
+void mi_readable_again(void)
+{
+	mi_nr_bad = 0;
+}
 
 static void sb_csum(unsigned char *block)
 {
@@ -32,9 +72,15 @@ void mi_read_sb(const struct meta_image *im, int slot, struct dmr_superblock *sb
 	memcpy(sb, im->buf + (size_t)slot * DMR_MD_BLOCK_SIZE, sizeof(*sb));
 }
 
-size_t mi_entry_offset(uint64_t i)
+size_t mi_table_offset(const struct meta_image *im, int copy, uint64_t t)
 {
-	return (size_t)(DMR_TABLE_START + i / DMR_ENTRIES_PER_BLOCK) * DMR_MD_BLOCK_SIZE +
+	return (size_t)(DMR_TABLE_START + (uint64_t)copy * im->geo.table_blocks + t) *
+	       DMR_MD_BLOCK_SIZE;
+}
+
+size_t mi_entry_offset(const struct meta_image *im, int copy, uint64_t i)
+{
+	return mi_table_offset(im, copy, i / DMR_ENTRIES_PER_BLOCK) +
 	       (size_t)(i % DMR_ENTRIES_PER_BLOCK) * DMR_ENTRY_SIZE;
 }
 
@@ -69,11 +115,18 @@ void mi_format(struct meta_image *im, uint64_t spare_sectors, uint32_t block_siz
 	sb->format_time = htole64(im->now);
 	sb->commit_time = htole64(im->now);
 	im->seq = 1;
-	/* slot A and the table stay zero; seq 1 goes to slot 1 % 2 = B */
+	/* the table stays zero; seq 1 goes to both slots */
+	mi_write_sb(im, 0, sb);
 	mi_write_sb(im, 1, sb);
 }
 
 void mi_commit(struct meta_image *im, const uint64_t *logical, size_t n)
+{
+	mi_commit_steps(im, logical, n, MI_ALL);
+}
+
+void mi_commit_steps(struct meta_image *im, const uint64_t *logical, size_t n,
+		     unsigned int steps)
 {
 	uint64_t seq = im->seq + 1, bs = im->block_size / 512;
 
@@ -93,16 +146,21 @@ void mi_commit(struct meta_image *im, const uint64_t *logical, size_t n)
 		e.logical = htole64(logical[k]);
 		e.seq = htole32((uint32_t)seq);
 		e.csum = htole32(dmr_crc32c(0xffffffffU, &in, sizeof(in)));
-		memcpy(im->buf + mi_entry_offset(i), &e, sizeof(e));
+		for (int c = 0; c < 2; c++)
+			if (steps & (c ? MI_TABLE_B : MI_TABLE_A))
+				memcpy(im->buf + mi_entry_offset(im, c, i), &e, sizeof(e));
 	}
-	/* 3. the superblock, into slot seq % 2 */
+	/* 3. the superblock, into slot A, then slot B */
 	im->nr_entries += n;
 	im->seq = seq;
 	im->now += 60;
 	im->sb.seq = htole64(seq);
 	im->sb.nr_entries = htole64(im->nr_entries);
 	im->sb.commit_time = htole64(im->now);
-	mi_write_sb(im, (int)(seq % 2), &im->sb);
+	if (steps & MI_SLOT_A)
+		mi_write_sb(im, 0, &im->sb);
+	if (steps & MI_SLOT_B)
+		mi_write_sb(im, 1, &im->sb);
 }
 
 int mi_fd(const struct meta_image *im, size_t size)

@@ -13,7 +13,7 @@
 #include "dmr_meta_print.h"
 #include "meta_image.h"
 
-/* 8 MiB spare, 4 KiB blocks: 8 table blocks, pool at sector 80, 2038 blocks */
+/* 8 MiB spare, 4 KiB blocks: 2 x 8 table blocks, pool at sector 144, 2030 blocks */
 #define SPARE_SECTORS 16384ULL
 #define MAIN_SECTORS 4194304ULL		/* 2 GiB: 524288 blocks */
 
@@ -96,12 +96,19 @@ static void meta_geometry(void **state)
 	(void)state;
 	assert_int_equal(dmr_compute_geometry(SPARE_SECTORS, 4096, &g), 0);
 	assert_int_equal(g.table_blocks, 8);
-	assert_int_equal(g.pool_start, 80);
-	assert_int_equal(g.pool_blocks, 2038);
-	/* the smallest spare: 2 superblocks + 1 table block + 1 pool block */
-	assert_int_equal(dmr_compute_geometry(32, 4096, &g), 0);
+	assert_int_equal(g.pool_start, 144);
+	assert_int_equal(g.pool_blocks, 2030);
+	assert_int_equal(g.pool_start + g.pool_blocks * 8, SPARE_SECTORS);
+	/* the smallest spare: 2 superblocks + 2 table copies of 1 block + 1 pool block */
+	assert_int_equal(dmr_compute_geometry(40, 4096, &g), 0);
 	assert_int_equal(g.pool_blocks, 1);
-	assert_int_equal(dmr_compute_geometry(31, 4096, &g), -1);
+	assert_int_equal(g.pool_start, 32);
+	assert_int_equal(dmr_compute_geometry(39, 4096, &g), -1);
+	/* 257 pool blocks need a second table block in each copy */
+	assert_int_equal(dmr_compute_geometry(48 + 257 * 8, 4096, &g), 0);
+	assert_int_equal(g.table_blocks, 2);
+	assert_int_equal(g.pool_start, 48);
+	assert_int_equal(g.pool_blocks, 257);
 	/* 64 KiB blocks: pool aligned to 128 sectors */
 	assert_int_equal(dmr_compute_geometry(SPARE_SECTORS, 65536, &g), 0);
 	assert_int_equal(g.pool_start, 128);
@@ -200,19 +207,19 @@ static void meta_fresh(void **state)
 	mi_format(&im, SPARE_SECTORS, 4096, MAIN_SECTORS, NULL);
 	load(&im, 0, &m);
 	assert_int_equal(m.state, DMR_META_FORMATTED);
-	assert_int_equal(m.current, 1);
-	assert_int_equal(m.slot[0].status, DMR_SLOT_ZERO);
+	assert_int_equal(m.current, 0);		/* a tie: slot A */
+	assert_int_equal(m.slot[0].status, DMR_SLOT_VALID);
 	assert_int_equal(m.slot[1].status, DMR_SLOT_VALID);
 	assert_int_equal(m.sb.seq, 1);
 	assert_int_equal(m.sb.nr_entries, 0);
 	assert_true(m.geometry_ok);
-	assert_int_equal(m.sb.pool_blocks, 2038);
+	assert_int_equal(m.sb.pool_blocks, 2030);
 	assert_int_equal(m.dev_sectors, SPARE_SECTORS);
 	assert_consistent(&m);
 	assert_int_equal(m.nr_problems, 0);
 	out = capture(&m, dmr_meta_print_check);
 	assert_non_null(strstr(out, "spare.img: consistent (0 errors, 0 warnings, 0 info): seq 1 "
-				    "(slot B), 0 entries, 0 in effect, 2038 spare blocks free\n"));
+				    "(slot A), 0 entries, 0 in effect, 2030 spare blocks free\n"));
 	free(out);
 	out = capture(&m, dmr_meta_print_dump);
 	assert_non_null(strstr(out, "main_id            (none: no partition UUID)\n"));
@@ -235,11 +242,12 @@ static void meta_entries(void **state)
 		assert_int_equal(mi_save(&im, sample), 0);
 	load(&im, 0, &m);
 	assert_int_equal(m.state, DMR_META_FORMATTED);
-	assert_int_equal(m.current, 1);			/* seq 3 -> slot B */
+	assert_int_equal(m.current, 0);			/* both slots seq 3: A */
 	assert_int_equal(m.sb.seq, 3);
-	assert_int_equal(m.slot[0].status, DMR_SLOT_VALID);
-	assert_int_equal(m.slot[0].sb.seq, 2);
-	assert_int_equal(m.slot[0].sb.nr_entries, 2);
+	assert_int_equal(m.slot[1].status, DMR_SLOT_VALID);
+	assert_int_equal(m.slot[1].sb.seq, 3);
+	assert_int_equal(m.slot[1].sb.nr_entries, 4);
+	assert_int_equal(m.nr_damage, 0);
 	assert_int_equal(m.nr_loaded, 4);
 	assert_int_equal(m.entries[0].logical, 1000);
 	assert_int_equal(m.entries[1].logical, 73421);
@@ -251,24 +259,26 @@ static void meta_entries(void **state)
 	assert_int_equal(m.entries[3].superseded_by, DMR_NOT_SUPERSEDED);
 	assert_int_equal(m.nr_effective, 3);
 	assert_int_equal(m.nr_superseded, 1);
-	assert_int_equal(dmr_spare_sector(&m, 3), 80 + 3 * 8);
+	assert_int_equal(dmr_spare_sector(&m, 3), 144 + 3 * 8);
 	assert_consistent(&m);
 	assert_non_null(find(&m, "superseded"));
 	assert_int_equal(find(&m, "superseded")->severity, DMR_SEV_INFO);
 
 	out = capture(&m, dmr_meta_print_dump);
-	assert_non_null(strstr(out, "  slot A (block 0)   valid, seq 2, nr_entries 2\n"));
-	assert_non_null(strstr(out, "  slot B (block 1)   valid, seq 3, nr_entries 4  <- current\n"));
+	assert_non_null(strstr(out, "  slot A (block 0)   valid, seq 3, nr_entries 4  <- current\n"));
+	assert_non_null(strstr(out, "  slot B (block 1)   valid, seq 3, nr_entries 4\n"));
 	assert_non_null(strstr(out, "  main_id            " MI_MAIN_ID "\n"));
-	assert_non_null(strstr(out, "  spare_free         2034\n"));
-	assert_non_null(strstr(out, "           0           1000             80          2  "
+	assert_non_null(strstr(out, "  spare_free         2026\n"));
+	assert_non_null(strstr(out, "  table_blocks       8 per copy (copy A: metadata blocks 2..9, "
+				    "copy B: 10..17)\n"));
+	assert_non_null(strstr(out, "           0           1000            144          2    A B  "
 				    "superseded by 3\n"));
-	assert_non_null(strstr(out, "           3           1000            104          3  "
+	assert_non_null(strstr(out, "           3           1000            168          3    A B  "
 				    "effective\n"));
 	/* mapping in effect, ascending by logical block */
-	assert_non_null(strstr(out, "            1000            3            104\n"
-				    "           73421            1             88\n"
-				    "          524287            2             96\n"));
+	assert_non_null(strstr(out, "            1000            3            168\n"
+				    "           73421            1            152\n"
+				    "          524287            2            160\n"));
 	assert_non_null(strstr(out, "check: consistent (0 errors, 0 warnings, 1 info)\n"));
 	doc = doc_sample();
 	assert_string_equal(out, doc);		/* the docs show what the tool prints */
@@ -277,44 +287,128 @@ static void meta_entries(void **state)
 
 	out = capture(&m, dmr_meta_print_dump_json);
 	assert_non_null(strstr(out, "{\"record\":\"entry\",\"index\":0,\"state\":\"superseded\","
-				    "\"logical\":1000,\"spare_block\":0,\"spare_sector\":80,"
-				    "\"seq\":2,\"csum_ok\":true,\"superseded_by\":3}\n"));
+				    "\"logical\":1000,\"spare_block\":0,\"spare_sector\":144,"
+				    "\"seq\":2,\"csum_ok\":true,\"copy_a_ok\":true,\"copy_b_ok\":true,"
+				    "\"superseded_by\":3}\n"));
 	assert_non_null(strstr(out, "\"main_id\":\"" MI_MAIN_ID "\""));
-	assert_non_null(strstr(out, "\"spare_free\":2034"));
+	assert_non_null(strstr(out, "\"spare_free\":2026"));
 	assert_non_null(strstr(out, "{\"record\":\"summary\",\"path\":\"spare.img\","
-				    "\"state\":\"formatted\",\"consistent\":true,"));
+				    "\"state\":\"formatted\",\"consistent\":true,\"degraded\":false,"));
 	free(out);
 	dmr_meta_free(&m);
 	mi_free(&im);
+}
+
+/* the sample image's second commit cut short after slot A (slot B stays at seq 2) */
+static void sample_image_slot_a_only(struct meta_image *im)
+{
+	static const uint64_t c1[] = { 1000, 73421 }, c2[] = { 524287, 1000 };
+
+	mi_free(im);
+	mi_format(im, SPARE_SECTORS, 4096, MAIN_SECTORS, MI_MAIN_ID);
+	mi_commit(im, c1, 2);
+	mi_commit_steps(im, c2, 2, MI_TABLE_A | MI_TABLE_B | MI_SLOT_A);
 }
 
 static void meta_slot_fallback(void **state)
 {
 	struct meta_image im = { 0 };
 	struct dmr_meta m;
+	char *out;
 
 	(void)state;
-	sample_image(&im);
-	/* a torn write of the last commit's superblock (seq 3, slot B) */
-	im.buf[DMR_MD_BLOCK_SIZE + 100] ^= 0x40;
+	/* a torn write of the last commit's superblock into slot A (seq 3) */
+	sample_image_slot_a_only(&im);
+	im.buf[100] ^= 0x40;
 	load(&im, 0, &m);
-	assert_int_equal(m.slot[1].status, DMR_SLOT_BAD_CSUM);
-	assert_int_equal(m.current, 0);
+	assert_int_equal(m.slot[0].status, DMR_SLOT_BAD_CSUM);
+	assert_int_equal(m.current, 1);
 	assert_int_equal(m.sb.seq, 2);
 	assert_int_equal(m.nr_loaded, 2);	/* entries 2, 3 are beyond nr_entries */
 	assert_int_equal(m.nr_superseded, 0);
 	assert_consistent(&m);
-	assert_int_equal(find(&m, "slot_invalid")->severity, DMR_SEV_INFO);
+	assert_true(dmr_meta_degraded(&m));
+	assert_int_equal(find(&m, "slot_damaged")->severity, DMR_SEV_DAMAGE);
+	out = capture(&m, dmr_meta_print_check);
+	assert_non_null(strstr(out, "spare.img: damage: superblock slot A (block 0) is damaged "
+				    "(bad checksum: stored"));
+	assert_non_null(strstr(out, "spare.img: consistent but DEGRADED (1 damaged copy, 0 errors, "
+				    "0 warnings, 0 info): seq 2 (slot B), 2 entries"));
+	free(out);
 	dmr_meta_free(&m);
 
-	/* and the other way round: slot A bad, B current */
+	/* and the other way round: slot A bad, B current with the same commit */
 	sample_image(&im);
 	memset(im.buf + 8, 0x55, 8);		/* magic of slot A */
 	load(&im, 0, &m);
 	assert_int_equal(m.slot[0].status, DMR_SLOT_BAD_MAGIC);
 	assert_int_equal(m.current, 1);
 	assert_int_equal(m.sb.seq, 3);
+	assert_int_equal(m.nr_effective, 3);
+	assert_true(dmr_meta_degraded(&m));
+	dmr_meta_free(&m);
+	mi_free(&im);
+}
+
+/* a crash between the two superblock writes: slot B behind, no damage */
+static void meta_slot_behind(void **state)
+{
+	struct meta_image im = { 0 };
+	struct dmr_meta m;
+
+	(void)state;
+	sample_image_slot_a_only(&im);
+	load(&im, 0, &m);
+	assert_int_equal(m.current, 0);
+	assert_int_equal(m.sb.seq, 3);
+	assert_int_equal(m.slot[1].sb.seq, 2);
+	assert_int_equal(m.nr_effective, 3);
 	assert_consistent(&m);
+	assert_false(dmr_meta_degraded(&m));
+	assert_int_equal(find(&m, "slot_behind")->severity, DMR_SEV_INFO);
+	dmr_meta_free(&m);
+	mi_free(&im);
+}
+
+/* the stale slot unreadable: the current one is used, the damage reported */
+static void meta_stale_slot_unreadable(void **state)
+{
+	struct meta_image im = { 0 };
+	struct dmr_meta m;
+	char *out;
+
+	(void)state;
+	sample_image_slot_a_only(&im);
+	mi_unreadable(DMR_MD_BLOCK_SIZE, DMR_MD_BLOCK_SIZE);	/* slot B, seq 2 */
+	load(&im, 0, &m);
+	mi_readable_again();
+	assert_int_equal(m.slot[1].status, DMR_SLOT_UNREADABLE);
+	assert_int_equal(m.current, 0);
+	assert_int_equal(m.sb.seq, 3);
+	assert_int_equal(m.nr_effective, 3);
+	assert_true(dmr_meta_degraded(&m));
+	out = capture(&m, dmr_meta_print_dump);
+	assert_non_null(strstr(out, "  slot B (block 1)   UNREADABLE: Input/output error\n"));
+	free(out);
+	dmr_meta_free(&m);
+
+	/* the current slot unreadable: the one behind is used, one commit older */
+	mi_unreadable(0, DMR_MD_BLOCK_SIZE);
+	load(&im, 0, &m);
+	mi_readable_again();
+	assert_int_equal(m.current, 1);
+	assert_int_equal(m.sb.seq, 2);
+	assert_int_equal(m.nr_loaded, 2);
+	assert_true(dmr_meta_degraded(&m));
+	dmr_meta_free(&m);
+
+	/* both unreadable: nothing to go by */
+	mi_unreadable(0, 2 * DMR_MD_BLOCK_SIZE);
+	load(&im, 0, &m);
+	mi_readable_again();
+	assert_int_equal(m.current, -1);
+	assert_false(dmr_meta_consistent(&m));
+	assert_non_null(find(&m, "no_valid_slot"));
 	dmr_meta_free(&m);
 	mi_free(&im);
 }
@@ -409,16 +503,167 @@ static void meta_bad_entry(void **state)
 	const struct dmr_problem *p;
 
 	(void)state;
+	/* entry 1 corrupt in both copies: lost */
 	sample_image(&im);
-	im.buf[mi_entry_offset(1)] ^= 0x01;		/* logical of entry 1 */
+	im.buf[mi_entry_offset(&im, 0, 1)] ^= 0x01;	/* logical of entry 1, copy A */
+	im.buf[mi_entry_offset(&im, 1, 1) + 12] ^= 0x01;	/* its csum, copy B */
 	load(&im, 0, &m);
 	assert_false(dmr_meta_consistent(&m));
+	assert_false(dmr_meta_degraded(&m));
 	p = find(&m, "entry_bad_csum");
 	assert_non_null(p);
 	assert_int_equal(p->severity, DMR_SEV_ERROR);
 	assert_int_equal(p->index, 1);
 	assert_false(m.entries[1].csum_ok);
+	assert_int_equal(m.entries[1].bad_copies, 3);
 	assert_true(m.entries[2].csum_ok);
+	dmr_meta_free(&m);
+
+	/* entry 1 corrupt in copy A, entry 2 in copy B: each has a good copy */
+	sample_image(&im);
+	im.buf[mi_entry_offset(&im, 0, 1)] ^= 0x01;
+	im.buf[mi_entry_offset(&im, 1, 2)] ^= 0x01;
+	load(&im, 0, &m);
+	assert_consistent(&m);
+	assert_true(dmr_meta_degraded(&m));
+	assert_int_equal(m.nr_damage, 2);
+	assert_int_equal(m.entries[1].logical, 73421);
+	assert_int_equal(m.entries[1].bad_copies, 1);
+	assert_int_equal(m.entries[2].logical, 524287);
+	assert_int_equal(m.entries[2].bad_copies, 2);
+	assert_int_equal(m.nr_effective, 3);
+	dmr_meta_free(&m);
+	mi_free(&im);
+}
+
+/* a whole table block of one copy damaged or unreadable, then of both */
+static void meta_copy_damaged(void **state)
+{
+	struct meta_image im = { 0 };
+	struct dmr_meta m;
+	const struct dmr_problem *p;
+	char *out;
+
+	(void)state;
+	for (int c = 0; c < 2; c++) {
+		sample_image(&im);
+		srandom(11 + c);
+		for (size_t i = 0; i < DMR_MD_BLOCK_SIZE; i++)
+			im.buf[mi_table_offset(&im, c, 0) + i] = (unsigned char)random();
+		load(&im, 0, &m);
+		assert_consistent(&m);
+		assert_true(dmr_meta_degraded(&m));
+		assert_int_equal(m.nr_effective, 3);
+		assert_int_equal(m.entries[3].logical, 1000);
+		assert_int_equal(m.entries[3].bad_copies, 1U << c);
+		p = find(&m, "table_copy_damaged");
+		assert_non_null(p);
+		assert_int_equal(p->severity, DMR_SEV_DAMAGE);
+		assert_non_null(strstr(p->msg, c ? "table copy B block 0 (metadata block 10) has 4 bad "
+						   "entries, good in copy A" :
+						 "table copy A block 0 (metadata block 2) has 4 bad "
+						   "entries, good in copy B"));
+		out = capture(&m, dmr_meta_print_dump);
+		assert_non_null(strstr(out, c ? "           3           1000            168          3"
+						"    A -  effective\n" :
+						"           3           1000            168          3"
+						"    - B  effective\n"));
+		free(out);
+		dmr_meta_free(&m);
+
+		/* unreadable instead of corrupt */
+		sample_image(&im);
+		mi_unreadable(mi_table_offset(&im, c, 0), DMR_MD_BLOCK_SIZE);
+		load(&im, 0, &m);
+		mi_readable_again();
+		assert_true(dmr_meta_degraded(&m));
+		assert_int_equal(m.nr_effective, 3);
+		assert_non_null(strstr(find(&m, "table_copy_damaged")->msg,
+				       "is unreadable (Input/output error)"));
+		dmr_meta_free(&m);
+	}
+
+	/* copy A unreadable, copy B corrupt: the remaps are lost */
+	sample_image(&im);
+	memset(im.buf + mi_table_offset(&im, 1, 0), 0x5a, DMR_MD_BLOCK_SIZE);
+	mi_unreadable(mi_table_offset(&im, 0, 0), DMR_MD_BLOCK_SIZE);
+	load(&im, 0, &m);
+	mi_readable_again();
+	assert_false(dmr_meta_consistent(&m));
+	assert_false(dmr_meta_degraded(&m));
+	assert_int_equal(find(&m, "entry_bad_csum")->index, 0);
+	dmr_meta_free(&m);
+
+	/* both copies unreadable */
+	sample_image(&im);
+	mi_unreadable(mi_table_offset(&im, 0, 0), DMR_MD_BLOCK_SIZE);
+	mi_unreadable(mi_table_offset(&im, 1, 0), DMR_MD_BLOCK_SIZE);
+	load(&im, 0, &m);
+	mi_readable_again();
+	assert_false(dmr_meta_consistent(&m));
+	assert_int_equal(find(&m, "table_unreadable")->index, 0);
+	dmr_meta_free(&m);
+	mi_free(&im);
+}
+
+/*
+ * A commit cut short at each of its steps: what the last complete commit
+ * wrote is what is read, and nothing is reported damaged.
+ */
+static void meta_torn_commit(void **state)
+{
+	static const unsigned int steps[] = { MI_TABLE_A, MI_TABLE_A | MI_TABLE_B };
+	struct meta_image im = { 0 };
+	struct dmr_meta m;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+		sample_image(&im);
+		mi_commit_steps(&im, (const uint64_t[]){ 7, 8 }, 2, steps[k]);
+		load(&im, 0, &m);
+		assert_consistent(&m);
+		assert_false(dmr_meta_degraded(&m));
+		assert_int_equal(m.sb.seq, 3);
+		assert_int_equal(m.nr_loaded, 4);
+		assert_int_equal(m.nr_effective, 3);
+		dmr_meta_free(&m);
+	}
+	/* a failed commit (seq 4 used, then given up) and the next one (seq 5) */
+	sample_image(&im);
+	mi_commit_steps(&im, (const uint64_t[]){ 7, 8 }, 2, MI_TABLE_A | MI_TABLE_B);
+	im.nr_entries -= 2;
+	mi_commit_steps(&im, (const uint64_t[]){ 9, 10 }, 2, MI_TABLE_A | MI_SLOT_A | MI_SLOT_B);
+	/* copy B still holds the failed commit's entries 4, 5 (seq 4), copy A seq 5 */
+	load(&im, 0, &m);
+	assert_consistent(&m);
+	assert_true(dmr_meta_degraded(&m));
+	assert_int_equal(m.sb.seq, 5);
+	assert_int_equal(m.entries[4].logical, 9);
+	assert_int_equal(m.entries[5].logical, 10);
+	assert_int_equal(m.entries[5].bad_copies, 2);
+	dmr_meta_free(&m);
+	mi_free(&im);
+}
+
+/* a spare of format version 1 is named as such, not as damage */
+static void meta_old_version(void **state)
+{
+	struct meta_image im = { 0 };
+	struct dmr_superblock sb;
+	struct dmr_meta m;
+
+	(void)state;
+	sample_image(&im);
+	for (int i = 0; i < 2; i++) {
+		mi_read_sb(&im, i, &sb);
+		sb.version = htole32(1);
+		mi_write_sb(&im, i, &sb);
+	}
+	load(&im, 0, &m);
+	assert_int_equal(m.state, DMR_META_FOREIGN);
+	assert_int_equal(m.slot[0].status, DMR_SLOT_BAD_VERSION);
+	assert_non_null(find(&m, "old_version"));
+	assert_false(dmr_meta_consistent(&m));
 	dmr_meta_free(&m);
 	mi_free(&im);
 }
@@ -432,8 +677,9 @@ static void meta_garbage_above_nr(void **state)
 	sample_image(&im);
 	/* the rest of the tail table block and the next one: ignored */
 	srandom(7);
-	for (size_t i = mi_entry_offset(4); i < mi_entry_offset(600); i++)
-		im.buf[i] = (unsigned char)random();
+	for (int c = 0; c < 2; c++)
+		for (size_t i = mi_entry_offset(&im, c, 4); i < mi_entry_offset(&im, c, 600); i++)
+			im.buf[i] = (unsigned char)random();
 	load(&im, 0, &m);
 	assert_consistent(&m);
 	assert_int_equal(m.nr_loaded, 4);
@@ -441,14 +687,14 @@ static void meta_garbage_above_nr(void **state)
 	mi_free(&im);
 }
 
-/* change slot B's (current) superblock and rewrite it with a good checksum */
+/* change slot A's (current) superblock and rewrite it with a good checksum */
 static void patch_current(struct meta_image *im, void (*fn)(struct dmr_superblock *))
 {
 	struct dmr_superblock sb;
 
-	mi_read_sb(im, 1, &sb);
+	mi_read_sb(im, 0, &sb);
 	fn(&sb);
-	mi_write_sb(im, 1, &sb);
+	mi_write_sb(im, 0, &sb);
 }
 
 static void more_pool(struct dmr_superblock *sb)
@@ -485,7 +731,7 @@ static void meta_wrong_geometry(void **state)
 	sample_image(&im);
 	patch_current(&im, more_pool);
 	load(&im, 0, &m);
-	assert_int_equal(m.current, 1);
+	assert_int_equal(m.current, 0);
 	assert_false(m.geometry_ok);
 	assert_false(dmr_meta_consistent(&m));
 	assert_non_null(find(&m, "geometry"));
@@ -539,7 +785,8 @@ static void meta_truncated(void **state)
 	/* cut inside the table: entries unreadable */
 	load(&im, 2 * DMR_MD_BLOCK_SIZE + 40, &m);
 	assert_non_null(find(&m, "pool_beyond_end"));
-	assert_int_equal(find(&m, "table_beyond_end")->index, 2);
+	assert_non_null(find(&m, "table_unreadable"));
+	assert_int_equal(find(&m, "table_unreadable")->index, 2);
 	assert_true(m.entries[1].readable);
 	assert_false(m.entries[2].readable);
 	dmr_meta_free(&m);
@@ -562,12 +809,13 @@ static void meta_slot_rules(void **state)
 	struct dmr_meta m;
 
 	(void)state;
-	/* both slots valid with the same seq */
-	sample_image(&im);
-	memcpy(im.buf, im.buf + DMR_MD_BLOCK_SIZE, DMR_MD_BLOCK_SIZE);
+	/* the slot behind has more entries than the current one */
+	sample_image_slot_a_only(&im);
+	mi_read_sb(&im, 1, &sb);
+	sb.nr_entries = htole64(5);
+	mi_write_sb(&im, 1, &sb);
 	load(&im, 0, &m);
-	assert_non_null(find(&m, "slot_same_seq"));
-	assert_non_null(find(&m, "slot_parity"));
+	assert_non_null(find(&m, "slot_entries_shrank"));
 	assert_false(dmr_meta_consistent(&m));
 	dmr_meta_free(&m);
 
@@ -592,7 +840,9 @@ static void meta_slot_rules(void **state)
 	sb.uuid[15] ^= 1;
 	memcpy(other.sb.uuid, sb.uuid, 16);
 	mi_commit(&other, (const uint64_t[]){ 5, 6, 7 }, 3);
-	memcpy(im.buf + mi_entry_offset(2), other.buf + mi_entry_offset(2), DMR_ENTRY_SIZE);
+	for (int c = 0; c < 2; c++)
+		memcpy(im.buf + mi_entry_offset(&im, c, 2), other.buf + mi_entry_offset(&other, c, 2),
+		       DMR_ENTRY_SIZE);
 	load(&im, 0, &m);
 	assert_int_equal(find(&m, "entry_bad_csum")->index, 2);
 	dmr_meta_free(&m);
@@ -614,7 +864,8 @@ static void meta_many_entries(void **state)
 		mi_commit(&im, logical, 300);
 	}
 	/* a torn tail-block rewrite: bad entries below nr_entries beyond the listing limit */
-	memset(im.buf + mi_entry_offset(1400), 0xee, 30 * DMR_ENTRY_SIZE);
+	for (int c = 0; c < 2; c++)
+		memset(im.buf + mi_entry_offset(&im, c, 1400), 0xee, 30 * DMR_ENTRY_SIZE);
 	load(&im, 0, &m);
 	assert_int_equal(m.nr_loaded, 1500);
 	assert_int_equal(m.sb.seq, 6);
@@ -645,8 +896,9 @@ static void meta_retired(void **state)
 	assert_int_equal(find(&m, "retired")->severity, DMR_SEV_INFO);
 	out = capture(&m, dmr_meta_print_dump);
 	assert_non_null(strstr(out, "table (2 entries: 1 in effect, 0 superseded, 1 retired)\n"));
-	assert_non_null(strstr(out, "           0              -             80          2  retired\n"));
-	assert_non_null(strstr(out, "              42            1             88\n"));
+	assert_non_null(strstr(out, "           0              -            144          2    A B  "
+				    "retired\n"));
+	assert_non_null(strstr(out, "              42            1            152\n"));
 	free(out);
 	out = capture(&m, dmr_meta_print_dump_json);
 	assert_non_null(strstr(out, "{\"record\":\"entry\",\"index\":0,\"state\":\"retired\","
@@ -663,6 +915,11 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(meta_fresh),
 	cmocka_unit_test(meta_entries),
 	cmocka_unit_test(meta_slot_fallback),
+	cmocka_unit_test(meta_slot_behind),
+	cmocka_unit_test(meta_stale_slot_unreadable),
+	cmocka_unit_test(meta_copy_damaged),
+	cmocka_unit_test(meta_torn_commit),
+	cmocka_unit_test(meta_old_version),
 	cmocka_unit_test(meta_both_slots_bad),
 	cmocka_unit_test(meta_unformatted),
 	cmocka_unit_test(meta_garbage),

@@ -47,6 +47,7 @@ const char *dmr_slot_status_name(enum dmr_slot_status s)
 	case DMR_SLOT_BAD_CSUM: return "bad checksum";
 	case DMR_SLOT_BAD_MAGIC: return "no dm-remap magic";
 	case DMR_SLOT_BAD_VERSION: return "unsupported version";
+	case DMR_SLOT_UNREADABLE: return "unreadable";
 	}
 	return "?";
 }
@@ -56,6 +57,7 @@ const char *dmr_severity_name(enum dmr_severity s)
 	switch (s) {
 	case DMR_SEV_INFO: return "info";
 	case DMR_SEV_WARNING: return "warning";
+	case DMR_SEV_DAMAGE: return "damage";
 	case DMR_SEV_ERROR: return "error";
 	}
 	return "?";
@@ -189,6 +191,9 @@ static int add_problem(struct dmr_meta *m, enum dmr_severity sev, const char *co
 	switch (sev) {
 	case DMR_SEV_ERROR:
 		m->nr_errors++;
+		break;
+	case DMR_SEV_DAMAGE:
+		m->nr_damage++;
 		break;
 	case DMR_SEV_WARNING:
 		m->nr_warnings++;
@@ -328,13 +333,19 @@ static void slot_why(const struct dmr_slot *s, char *buf, size_t len)
 		snprintf(buf, len, "unsupported version %" PRIu32 " (this tool reads %d)",
 			 s->sb.version, DMR_VERSION);
 		break;
+	case DMR_SLOT_UNREADABLE:
+		snprintf(buf, len, "unreadable: %s", strerror(s->read_errno));
+		break;
 	default:
 		snprintf(buf, len, "%s", dmr_slot_status_name(s->status));
 		break;
 	}
 }
 
-/* the other slot against the current one */
+/*
+ * the other slot against the current one: commits write the same
+ * superblock to both slots, A first
+ */
 static int check_other_slot(struct dmr_meta *m)
 {
 	int cur = m->current, oth = !cur;
@@ -342,17 +353,18 @@ static int check_other_slot(struct dmr_meta *m)
 	const struct dmr_sb *c = &m->sb, *s = &o->sb;
 	char why[128];
 
+	if (o->status == DMR_SLOT_ZERO) {
+		ADD(m, DMR_SEV_INFO, "slot_zero", -1,
+		    "superblock slot %c is all zeroes: a format was cut short before writing it; "
+		    "the next commit writes it", slot_name(oth));
+		return 0;
+	}
 	if (o->status != DMR_SLOT_VALID) {
 		slot_why(o, why, sizeof(why));
-		if (o->status == DMR_SLOT_ZERO && c->seq > 1)
-			ADD(m, DMR_SEV_WARNING, "slot_zero", -1,
-			    "superblock slot %c is all zeroes although seq %" PRIu64
-			    " means it was written before", slot_name(oth), c->seq);
-		else if (o->status != DMR_SLOT_ZERO)
-			ADD(m, DMR_SEV_INFO, "slot_invalid", -1,
-			    "superblock slot %c is not valid (%s); slot %c (seq %" PRIu64
-			    ") is used: a torn or failed commit leaves this", slot_name(oth), why,
-			    slot_name(cur), c->seq);
+		ADD(m, DMR_SEV_DAMAGE, "slot_damaged", -1,
+		    "superblock slot %c (block %d) is damaged (%s); slot %c (seq %" PRIu64
+		    ") is used, the next commit rewrites it", slot_name(oth), oth, why,
+		    slot_name(cur), c->seq);
 		return 0;
 	}
 	if (memcmp(s->uuid, c->uuid, sizeof(c->uuid))) {
@@ -364,16 +376,11 @@ static int check_other_slot(struct dmr_meta *m)
 		    dmr_uuid_str(s->uuid, b));
 		return 0;
 	}
-	if (s->seq == c->seq) {
-		ADD(m, DMR_SEV_ERROR, "slot_same_seq", -1,
-		    "both superblock slots are valid with the same seq %" PRIu64
-		    ": commits must alternate slots with growing seq", c->seq);
-	} else if (c->seq - s->seq != 1) {
-		ADD(m, DMR_SEV_WARNING, "slot_seq_gap", -1,
-		    "superblock slot %c has seq %" PRIu64 ", slot %c seq %" PRIu64
-		    ": expected consecutive commits", slot_name(cur), c->seq, slot_name(oth),
-		    s->seq);
-	}
+	if (s->seq != c->seq)
+		ADD(m, DMR_SEV_INFO, "slot_behind", -1,
+		    "superblock slot %c is behind (seq %" PRIu64 ", slot %c has %" PRIu64
+		    "): a commit was cut short between the two slots; the next commit rewrites it",
+		    slot_name(oth), s->seq, slot_name(cur), c->seq);
 #define SAME(f) (s->f == c->f)
 	if (!SAME(block_size) || !SAME(main_sectors) || !SAME(main_logical_block_size) ||
 	    !SAME(main_physical_block_size) || memcmp(s->main_id, c->main_id, DMR_MAIN_ID_LEN) ||
@@ -397,14 +404,7 @@ static int check_slots(struct dmr_meta *m)
 	for (int i = 0; i < DMR_SB_SLOTS; i++) {
 		const struct dmr_slot *s = &m->slot[i];
 
-		if (s->status != DMR_SLOT_VALID)
-			continue;
-		if (s->sb.seq % DMR_SB_SLOTS != (uint64_t)i)
-			ADD(m, DMR_SEV_ERROR, "slot_parity", -1,
-			    "superblock slot %c holds seq %" PRIu64 ", but commit seq s is written "
-			    "to slot s %% 2 (%c)", slot_name(i), s->sb.seq,
-			    slot_name((int)(s->sb.seq % DMR_SB_SLOTS)));
-		if (s->tail_nonzero)
+		if (s->status == DMR_SLOT_VALID && s->tail_nonzero)
 			ADD(m, DMR_SEV_WARNING, "slot_tail", -1,
 			    "superblock slot %c: bytes after the superblock (offset %zu..4095) are "
 			    "not zero", slot_name(i), sizeof(struct dmr_superblock));
@@ -525,20 +525,116 @@ static int list_or_count(struct dmr_meta *m, struct kind *k, int64_t index, cons
 	return 0;
 }
 
+/* one table block of both copies, as read */
+struct table_block {
+	const unsigned char *data[DMR_TABLE_COPIES];
+	ssize_t got[DMR_TABLE_COPIES];		/* bytes, or -errno */
+	uint64_t md_block[DMR_TABLE_COPIES];
+	unsigned int damaged[DMR_TABLE_COPIES];	/* entries bad here, good in the other */
+};
+
+static char copy_name(unsigned int c)
+{
+	return (char)('A' + c);
+}
+
+/* entry i of copy c as read; false when its bytes could not be read */
+static bool decode_entry(const struct dmr_meta *m, const struct table_block *tb, unsigned int c,
+			 uint64_t i, struct dmr_meta_entry *e)
+{
+	size_t slot = i % DMR_ENTRIES_PER_BLOCK;
+	const struct dmr_entry *raw;
+
+	memset(e, 0, sizeof(*e));
+	e->superseded_by = DMR_NOT_SUPERSEDED;
+	if (tb->got[c] < 0 || (slot + 1) * DMR_ENTRY_SIZE > (size_t)tb->got[c])
+		return false;
+	raw = (const struct dmr_entry *)(tb->data[c] + slot * DMR_ENTRY_SIZE);
+	e->readable = true;
+	e->logical = le64toh(raw->logical);
+	e->seq = le32toh(raw->seq);
+	e->csum = le32toh(raw->csum);
+	e->csum_computed = dmr_entry_csum(m->sb.uuid, i, e->logical, e->seq);
+	e->csum_ok = e->csum == e->csum_computed;
+	e->retired = e->logical == DMR_META_RETIRED;
+	e->logical_ok = e->retired || e->logical < m->main_blocks;
+	return true;
+}
+
+/*
+ * Entry i from whichever copy holds a good one, as the kernel does: good
+ * in both but different (a failed write left one copy behind), the later
+ * commit's.  Marks the copies that are bad and counts their damage.
+ */
+static void choose_entry(const struct dmr_meta *m, struct table_block *tb, uint64_t i,
+			 struct dmr_meta_entry *e)
+{
+	struct dmr_meta_entry c[DMR_TABLE_COPIES];
+	bool good[DMR_TABLE_COPIES];
+	unsigned int k, pick;
+
+	for (k = 0; k < DMR_TABLE_COPIES; k++)
+		good[k] = decode_entry(m, tb, k, i, &c[k]) && c[k].csum_ok && c[k].logical_ok;
+	if (good[0] && good[1] && (c[0].logical != c[1].logical || c[0].seq != c[1].seq))
+		good[(int32_t)(c[1].seq - c[0].seq) > 0 ? 0 : 1] = false;
+	if (good[0] || good[1])
+		pick = good[0] ? 0 : 1;
+	else
+		pick = c[0].readable ? 0 : 1;	/* reported as an error */
+	*e = c[pick];
+	for (k = 0; k < DMR_TABLE_COPIES; k++) {
+		if (good[k])
+			continue;
+		e->bad_copies |= (uint8_t)(1U << k);
+		if (good[!k])
+			tb->damaged[k]++;
+	}
+}
+
+/* one "damage" finding per damaged copy of a table block */
+static int report_block_damage(struct dmr_meta *m, const struct table_block *tb, uint64_t t,
+			       struct kind *k)
+{
+	char msg[200];
+
+	for (unsigned int c = 0; c < DMR_TABLE_COPIES; c++) {
+		if (!tb->damaged[c])
+			continue;
+		if (tb->got[c] < 0)
+			snprintf(msg, sizeof(msg), "table copy %c block %" PRIu64 " (metadata block %"
+				 PRIu64 ") is unreadable (%s): its entries are read from copy %c; "
+				 "the next commit rewrites it", copy_name(c), t, tb->md_block[c],
+				 strerror((int)-tb->got[c]), copy_name(!c));
+		else if (tb->got[c] < DMR_MD_BLOCK_SIZE)
+			snprintf(msg, sizeof(msg), "table copy %c block %" PRIu64 " (metadata block %"
+				 PRIu64 ") lies beyond the end of the device: its entries are read "
+				 "from copy %c", copy_name(c), t, tb->md_block[c], copy_name(!c));
+		else
+			snprintf(msg, sizeof(msg), "table copy %c block %" PRIu64 " (metadata block %"
+				 PRIu64 ") has %u bad entr%s, good in copy %c; the next commit "
+				 "rewrites it", copy_name(c), t, tb->md_block[c], tb->damaged[c],
+				 tb->damaged[c] == 1 ? "y" : "ies", copy_name(!c));
+		if (list_or_count(m, k, -1, msg))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int read_table(struct dmr_meta *m, int fd, void *buf, char *err, size_t errlen)
 {
 	const struct dmr_sb *sb = &m->sb;
-	struct kind bad_csum = { DMR_SEV_ERROR, "entry_bad_csum", "entries with a bad checksum", 0 };
+	struct kind bad_csum = { DMR_SEV_ERROR, "entry_bad_csum", "entries bad in both copies", 0 };
 	struct kind range = { DMR_SEV_ERROR, "entry_logical_range", "entries beyond the main device", 0 };
 	struct kind future = { DMR_SEV_ERROR, "entry_seq_future", "entries newer than the superblock", 0 };
 	struct kind order = { DMR_SEV_WARNING, "entry_seq_order", "entries older than the one before", 0 };
+	struct kind damage = { DMR_SEV_DAMAGE, "table_copy_damaged", "damaged table blocks", 0 };
 	struct kind superseded = { DMR_SEV_INFO, "superseded", "superseded entries", 0 };
 	struct kind retired = { DMR_SEV_INFO, "retired", "retired entries", 0 };
-	struct kind *kinds[] = { &bad_csum, &range, &future, &order, &superseded, &retired };
+	struct kind *kinds[] = { &bad_csum, &range, &future, &order, &damage, &superseded, &retired };
 	uint64_t n = sb->nr_entries < sb->pool_blocks ? sb->nr_entries : sb->pool_blocks;
-	uint64_t unreadable_from = UINT64_MAX, blk = UINT64_MAX, nr_pairs = 0;
+	uint64_t unreadable_from = UINT64_MAX, nr_unreadable = 0, nr_pairs = 0;
+	struct table_block tb = { 0 };
 	uint32_t prev_seq = 0;
-	ssize_t got = 0;
 	bool seq32 = sb->seq <= UINT32_MAX;
 	struct pair *pairs;
 	char msg[200];
@@ -551,45 +647,37 @@ static int read_table(struct dmr_meta *m, int fd, void *buf, char *err, size_t e
 		return -ENOMEM;
 	}
 	m->nr_loaded = n;
+	for (unsigned int c = 0; c < DMR_TABLE_COPIES; c++)
+		tb.data[c] = (const unsigned char *)buf + (size_t)c * DMR_MD_BLOCK_SIZE;
 	for (uint64_t i = 0; i < n; i++) {
 		struct dmr_meta_entry *e = &m->entries[i];
-		const struct dmr_entry *raw;
-		uint64_t b = DMR_TABLE_START + i / DMR_ENTRIES_PER_BLOCK;
+		uint64_t t = i / DMR_ENTRIES_PER_BLOCK;
 		size_t slot = i % DMR_ENTRIES_PER_BLOCK;
 
-		if (b != blk) {
-			got = read_block(fd, b, buf);
-			if (got < 0) {
-				fmt_err(err, errlen, "read of table block %" PRIu64
-					" (byte offset %" PRIu64 "): %s", b,
-					b * DMR_MD_BLOCK_SIZE, strerror((int)-got));
-				free(pairs);
-				return (int)got;
+		if (!slot) {
+			if (t && report_block_damage(m, &tb, t - 1, &damage))
+				goto nomem;
+			for (unsigned int c = 0; c < DMR_TABLE_COPIES; c++) {
+				tb.md_block[c] = DMR_TABLE_START + c * sb->table_blocks + t;
+				tb.got[c] = read_block(fd, tb.md_block[c],
+						       (char *)buf + (size_t)c * DMR_MD_BLOCK_SIZE);
+				tb.damaged[c] = 0;
 			}
-			blk = b;
 		}
-		if ((slot + 1) * DMR_ENTRY_SIZE > (size_t)got) {
+		choose_entry(m, &tb, i, e);
+		if (!e->readable) {
 			if (unreadable_from == UINT64_MAX)
 				unreadable_from = i;
-			e->superseded_by = DMR_NOT_SUPERSEDED;
+			nr_unreadable++;
 			continue;
 		}
-		raw = (const struct dmr_entry *)((const char *)buf + slot * DMR_ENTRY_SIZE);
-		e->readable = true;
-		e->logical = le64toh(raw->logical);
-		e->seq = le32toh(raw->seq);
-		e->csum = le32toh(raw->csum);
-		e->csum_computed = dmr_entry_csum(sb->uuid, i, e->logical, e->seq);
-		e->csum_ok = e->csum == e->csum_computed;
-		e->retired = e->logical == DMR_META_RETIRED;
-		e->logical_ok = e->retired || e->logical < m->main_blocks;
-		e->superseded_by = DMR_NOT_SUPERSEDED;
-		if (!e->csum_ok) {
+		if (!e->csum_ok || (e->bad_copies == 3 && e->logical_ok)) {
 			snprintf(msg, sizeof(msg), "entry %" PRIu64 " (table block %" PRIu64
-				 ", slot %zu): bad checksum: stored 0x%08" PRIx32 ", computed 0x%08"
-				 PRIx32, i, b, slot, e->csum, e->csum_computed);
+				 ", slot %zu): bad in both copies: bad checksum: stored 0x%08" PRIx32
+				 ", computed 0x%08" PRIx32, i, t, slot, e->csum, e->csum_computed);
 			if (list_or_count(m, &bad_csum, (int64_t)i, msg))
 				goto nomem;
+			e->csum_ok = false;
 			continue;	/* nothing else of it can be trusted */
 		}
 		if (!e->logical_ok) {
@@ -624,11 +712,14 @@ static int read_table(struct dmr_meta *m, int fd, void *buf, char *err, size_t e
 			nr_pairs++;
 		}
 	}
+	if (n && report_block_damage(m, &tb, (n - 1) / DMR_ENTRIES_PER_BLOCK, &damage))
+		goto nomem;
 	if (unreadable_from != UINT64_MAX &&
-	    add_problem(m, DMR_SEV_ERROR, "table_beyond_end", (int64_t)unreadable_from,
-			"entries %" PRIu64 "..%" PRIu64 " lie beyond the end of the device "
-			"(table block %" PRIu64 " on)", unreadable_from, n - 1,
-			DMR_TABLE_START + unreadable_from / DMR_ENTRIES_PER_BLOCK))
+	    add_problem(m, DMR_SEV_ERROR, "table_unreadable", (int64_t)unreadable_from,
+			"%" PRIu64 " entr%s cannot be read from either table copy (beyond the end "
+			"of the device, or read errors), from entry %" PRIu64 " (table block %"
+			PRIu64 ")", nr_unreadable, nr_unreadable == 1 ? "y" : "ies",
+			unreadable_from, unreadable_from / DMR_ENTRIES_PER_BLOCK))
 		goto nomem;
 
 	/* a later entry of the same logical block supersedes the earlier ones */
@@ -681,11 +772,17 @@ bool dmr_meta_consistent(const struct dmr_meta *m)
 	return m->state == DMR_META_FORMATTED && !m->nr_errors;
 }
 
-static int not_formatted(struct dmr_meta *m, const unsigned char *probe, size_t probe_len)
+bool dmr_meta_degraded(const struct dmr_meta *m)
+{
+	return dmr_meta_consistent(m) && m->nr_damage;
+}
+
+static int not_formatted(struct dmr_meta *m, const unsigned char *probe, size_t probe_len,
+			 int unreadable)
 {
 	struct dmr_geometry g;
 
-	if (is_zero(probe, probe_len)) {
+	if (unreadable < 0 && is_zero(probe, probe_len)) {
 		m->state = DMR_META_UNFORMATTED;
 		ADD(m, DMR_SEV_INFO, "unformatted", -1,
 		    "no dm-remap metadata: the first %d metadata blocks are all zero; the module "
@@ -697,19 +794,32 @@ static int not_formatted(struct dmr_meta *m, const unsigned char *probe, size_t 
 		return 0;
 	}
 	m->state = DMR_META_FOREIGN;
-	if (m->slot[0].magic_ok || m->slot[1].magic_ok) {
+	for (int i = 0; i < DMR_SB_SLOTS; i++)
+		if (m->slot[i].status == DMR_SLOT_BAD_VERSION && m->slot[i].sb.version == 1 &&
+		    m->slot[i].csum_computed == m->slot[i].sb.csum) {
+			ADD(m, DMR_SEV_ERROR, "old_version", -1,
+			    "dm-remap metadata of format version 1 (slot %c): neither this tool nor "
+			    "the module reads it any more; see docs/on-disk-format.md", slot_name(i));
+			return 0;
+		}
+	if (m->slot[0].magic_ok || m->slot[1].magic_ok ||
+	    m->slot[0].status == DMR_SLOT_UNREADABLE || m->slot[1].status == DMR_SLOT_UNREADABLE) {
 		char a[128], b[128];
 
 		slot_why(&m->slot[0], a, sizeof(a));
 		slot_why(&m->slot[1], b, sizeof(b));
 		ADD(m, DMR_SEV_ERROR, "no_valid_slot", -1,
 		    "damaged dm-remap metadata: no superblock slot is valid (A: %s; B: %s)", a, b);
-	}
-	else
+	} else if (unreadable >= 0) {
+		ADD(m, DMR_SEV_ERROR, "probe_unreadable", -1,
+		    "no valid superblock, and metadata block %d cannot be read: the module refuses "
+		    "this spare", unreadable);
+	} else {
 		ADD(m, DMR_SEV_ERROR, "not_dm_remap", -1,
 		    "not dm-remap metadata: no valid superblock and the first %d metadata blocks "
 		    "are not zero; the module refuses this spare unless given 'format'",
 		    DMR_PROBE_BLOCKS);
+	}
 	return 0;
 }
 
@@ -717,7 +827,7 @@ int dmr_meta_read(int fd, struct dmr_meta *m, char *err, size_t errlen)
 {
 	unsigned char *buf = NULL;
 	size_t probe_len = 0;
-	int ret, usable;
+	int ret, usable, unreadable = -1;
 
 	memset(m, 0, sizeof(*m));
 	m->current = -1;
@@ -735,10 +845,17 @@ int dmr_meta_read(int fd, struct dmr_meta *m, char *err, size_t errlen)
 		ssize_t got = read_block(fd, (uint64_t)b, buf + (size_t)b * DMR_MD_BLOCK_SIZE);
 
 		if (got < 0) {
-			fmt_err(err, errlen, "read of metadata block %d (byte offset %d): %s", b,
-				b * DMR_MD_BLOCK_SIZE, strerror((int)-got));
-			ret = (int)got;
-			goto out;
+			/* a bad sector is a finding: the other copy may hold the same */
+			memset(buf + (size_t)b * DMR_MD_BLOCK_SIZE, 0, DMR_MD_BLOCK_SIZE);
+			if (b < DMR_SB_SLOTS) {
+				memset(&m->slot[b], 0, sizeof(m->slot[b]));
+				m->slot[b].status = DMR_SLOT_UNREADABLE;
+				m->slot[b].read_errno = (int)-got;
+			}
+			if (unreadable < 0)
+				unreadable = b;
+			probe_len += DMR_MD_BLOCK_SIZE;
+			continue;
 		}
 		if (b < DMR_SB_SLOTS)
 			read_slot(&m->slot[b], buf + (size_t)b * DMR_MD_BLOCK_SIZE, got);
@@ -754,7 +871,7 @@ int dmr_meta_read(int fd, struct dmr_meta *m, char *err, size_t errlen)
 			m->current = i;
 	}
 	if (m->current < 0) {
-		ret = not_formatted(m, buf, probe_len) ? -ENOMEM : 0;
+		ret = not_formatted(m, buf, probe_len, unreadable) ? -ENOMEM : 0;
 		if (ret)
 			fmt_err(err, errlen, "out of memory");
 		goto out;

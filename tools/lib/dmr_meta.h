@@ -12,12 +12,15 @@
  *	m.state			formatted / unformatted / not dm-remap metadata
  *	m.slot[0..1]		both superblock slots, valid or why not
  *	m.sb			the current superblock (when formatted)
- *	m.entries[0..nr)	the table entries below nr_entries
+ *	m.entries[0..nr)	the table entries below nr_entries, each taken
+ *				from the table copy that holds a good one
  *	m.problems		every finding of the check, with a severity
  *	dmr_meta_free(&m);
  *
  * The rules mirror the kernel's: a slot is valid when its CRC-32C, magic
- * and version are right; the valid slot with the higher seq is current.
+ * and version are right; the valid slot with the higher seq is current
+ * (slot A on a tie).  An unreadable metadata block is a finding, not an
+ * I/O error: the other copy may hold what it held.
  */
 #ifndef DMREMAP_DMR_META_H
 #define DMREMAP_DMR_META_H
@@ -45,6 +48,7 @@ enum dmr_meta_state {
 enum dmr_severity {
 	DMR_SEV_INFO,		/* worth knowing, consistent (e.g. superseded entries) */
 	DMR_SEV_WARNING,	/* unusual, not something the kernel rejects */
+	DMR_SEV_DAMAGE,		/* one copy damaged, the other good: repairable */
 	DMR_SEV_ERROR,		/* inconsistent: check fails */
 };
 
@@ -78,10 +82,12 @@ enum dmr_slot_status {
 	DMR_SLOT_BAD_CSUM,
 	DMR_SLOT_BAD_MAGIC,
 	DMR_SLOT_BAD_VERSION,
+	DMR_SLOT_UNREADABLE,	/* the read failed (read_errno) */
 };
 
 struct dmr_slot {
 	enum dmr_slot_status status;
+	int read_errno;			/* when unreadable */
 	uint32_t csum_computed;		/* with the csum field zeroed */
 	bool magic_ok;			/* magic matches, whatever else is wrong */
 	bool tail_nonzero;		/* bytes after the struct are not zero */
@@ -110,6 +116,7 @@ struct dmr_meta_entry {
 	bool retired;			/* logical == DMR_META_RETIRED: maps nothing */
 	bool logical_ok;		/* logical < main blocks (or retired) */
 	bool readable;			/* its table block lies within the device */
+	uint8_t bad_copies;		/* bit c: copy c (0 A, 1 B) unreadable, corrupt or stale */
 	uint64_t superseded_by;		/* a later index for the same logical, or DMR_NOT_SUPERSEDED */
 };
 
@@ -144,7 +151,7 @@ struct dmr_meta {
 
 	struct dmr_problem *problems;
 	size_t nr_problems, cap_problems;
-	unsigned int nr_errors, nr_warnings, nr_infos;
+	unsigned int nr_errors, nr_damage, nr_warnings, nr_infos;
 };
 
 /*
@@ -157,6 +164,12 @@ void dmr_meta_free(struct dmr_meta *m);
 
 /* true when the metadata is formatted and no problem is an error */
 bool dmr_meta_consistent(const struct dmr_meta *m);
+/*
+ * true when it is consistent but a copy is damaged (an unreadable or
+ * corrupt superblock slot or table block): every remap is still readable
+ * from the other copy, and the module's next commit rewrites the damage
+ */
+bool dmr_meta_degraded(const struct dmr_meta *m);
 
 /* decode a raw 4 KiB superblock block (no validation) */
 void dmr_sb_decode(const void *block, struct dmr_sb *sb);
@@ -173,7 +186,7 @@ static inline uint64_t dmr_spare_sector(const struct dmr_meta *m, uint64_t i)
 
 const char *dmr_meta_state_name(enum dmr_meta_state s);	/* "formatted", ... */
 const char *dmr_slot_status_name(enum dmr_slot_status s);	/* "valid", "bad checksum", ... */
-const char *dmr_severity_name(enum dmr_severity s);		/* "error", "warning", "info" */
+const char *dmr_severity_name(enum dmr_severity s);	/* "error", "damage", "warning", "info" */
 
 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" into out[37] */
 char *dmr_uuid_str(const uint8_t uuid[16], char out[37]);

@@ -63,6 +63,9 @@ static void slot_desc(const struct dmr_slot *s, char *buf, size_t len)
 	case DMR_SLOT_BAD_VERSION:
 		snprintf(buf, len, "INVALID: unsupported version %u", s->sb.version);
 		break;
+	case DMR_SLOT_UNREADABLE:
+		snprintf(buf, len, "UNREADABLE: %s", strerror(s->read_errno));
+		break;
 	default:
 		snprintf(buf, len, "INVALID: %s", dmr_slot_status_name(s->status));
 		break;
@@ -118,17 +121,21 @@ static void print_mapping(FILE *f, const struct dmr_meta *m)
 	free(rows);
 }
 
-/* "consistent" / "INCONSISTENT" / "unformatted" and the counts */
+/* "consistent" / "DEGRADED" / "INCONSISTENT" / "unformatted" and the counts */
 static void verdict(FILE *f, const struct dmr_meta *m)
 {
-	if (m->state == DMR_META_UNFORMATTED)
+	if (m->state == DMR_META_UNFORMATTED) {
 		fprintf(f, "unformatted: no dm-remap metadata%s",
 			m->nr_warnings ? " (see the warning above)" : "");
-	else
-		fprintf(f, "%s (%u error%s, %u warning%s, %u info)",
-			dmr_meta_consistent(m) ? "consistent" : "INCONSISTENT", m->nr_errors,
-			m->nr_errors == 1 ? "" : "s", m->nr_warnings, m->nr_warnings == 1 ? "" : "s",
-			m->nr_infos);
+		return;
+	}
+	fprintf(f, "%s (", dmr_meta_degraded(m) ? "consistent but DEGRADED" :
+		dmr_meta_consistent(m) ? "consistent" : "INCONSISTENT");
+	if (m->nr_damage)
+		fprintf(f, "%u damaged cop%s, ", m->nr_damage, m->nr_damage == 1 ? "y" : "ies");
+	fprintf(f, "%u error%s, %u warning%s, %u info)", m->nr_errors,
+		m->nr_errors == 1 ? "" : "s", m->nr_warnings, m->nr_warnings == 1 ? "" : "s",
+		m->nr_infos);
 }
 
 /* ------------------------------------------------------------------ text */
@@ -183,8 +190,10 @@ void dmr_meta_print_dump(FILE *f, const struct dmr_meta *m, const char *path)
 	fprintf(f, "\ngeometry%s\n", m->geometry_ok ? "" : " (NOT the computed one, see below)");
 	fprintf(f, "  spare_sectors      %llu (%s) at format time\n", U(sb->spare_sectors),
 		dmr_size_str(sb->spare_sectors * 512, a, sizeof(a)));
-	fprintf(f, "  table_blocks       %llu (metadata blocks %d..%llu)\n", U(sb->table_blocks),
-		DMR_TABLE_START, U(DMR_TABLE_START + sb->table_blocks - 1));
+	fprintf(f, "  table_blocks       %llu per copy (copy A: metadata blocks %d..%llu, "
+		"copy B: %llu..%llu)\n", U(sb->table_blocks), DMR_TABLE_START,
+		U(DMR_TABLE_START + sb->table_blocks - 1), U(DMR_TABLE_START + sb->table_blocks),
+		U(DMR_TABLE_START + 2 * sb->table_blocks - 1));
 	fprintf(f, "  pool_start         sector %llu\n", U(sb->pool_start));
 	if (m->block_sectors)
 		snprintf(b, sizeof(b), " (pool ends at sector %llu)",
@@ -202,22 +211,28 @@ void dmr_meta_print_dump(FILE *f, const struct dmr_meta *m, const char *path)
 		fprintf(f, ", %llu retired", U(m->nr_retired));
 	fputs(")\n", f);
 	if (m->nr_loaded) {
-		fprintf(f, "  %10s %14s %14s %10s  %s\n", "index", "logical", "spare_sector", "seq",
-			"state");
+		fprintf(f, "  %10s %14s %14s %10s %6s  %s\n", "index", "logical", "spare_sector",
+			"seq", "copies", "state");
 		for (uint64_t i = 0; i < m->nr_loaded; i++) {
 			const struct dmr_meta_entry *e = &m->entries[i];
 			const char *st = entry_state(e);
+			char copies[4] = "A B";
 
+			if (e->bad_copies & 1)
+				copies[0] = '-';
+			if (e->bad_copies & 2)
+				copies[2] = '-';
 			if (!e->readable) {
-				fprintf(f, "  %10llu %14s %14s %10s  %s\n", U(i), "-", "-", "-", st);
+				fprintf(f, "  %10llu %14s %14s %10s %6s  %s\n", U(i), "-", "-", "-",
+					copies, st);
 				continue;
 			}
 			if (e->retired)
-				fprintf(f, "  %10llu %14s %14llu %10u  %s", U(i), "-",
-					U(dmr_spare_sector(m, i)), e->seq, st);
+				fprintf(f, "  %10llu %14s %14llu %10u %6s  %s", U(i), "-",
+					U(dmr_spare_sector(m, i)), e->seq, copies, st);
 			else
-				fprintf(f, "  %10llu %14llu %14llu %10u  %s", U(i), U(e->logical),
-					U(dmr_spare_sector(m, i)), e->seq, st);
+				fprintf(f, "  %10llu %14llu %14llu %10u %6s  %s", U(i), U(e->logical),
+					U(dmr_spare_sector(m, i)), e->seq, copies, st);
 			if (e->superseded_by != DMR_NOT_SUPERSEDED)
 				fprintf(f, " by %llu", U(e->superseded_by));
 			fputc('\n', f);
@@ -288,7 +303,9 @@ static void json_summary(FILE *f, const struct dmr_meta *m, const char *path)
 	dmr_json_str(&j, "state", m->state == DMR_META_FORMATTED ? "formatted" :
 		     m->state == DMR_META_UNFORMATTED ? "unformatted" : "foreign");
 	dmr_json_bool(&j, "consistent", dmr_meta_consistent(m));
+	dmr_json_bool(&j, "degraded", dmr_meta_degraded(m));
 	dmr_json_u64(&j, "errors", m->nr_errors);
+	dmr_json_u64(&j, "damaged", m->nr_damage);
 	dmr_json_u64(&j, "warnings", m->nr_warnings);
 	dmr_json_u64(&j, "infos", m->nr_infos);
 	if (m->state == DMR_META_FORMATTED) {
@@ -342,7 +359,8 @@ void dmr_meta_print_dump_json(FILE *f, const struct dmr_meta *m, const char *pat
 		dmr_json_bool(&j, "valid", s->status == DMR_SLOT_VALID);
 		dmr_json_bool(&j, "current", i == m->current);
 		dmr_json_str(&j, "status", dmr_slot_status_name(s->status));
-		if (s->status != DMR_SLOT_ZERO && s->status != DMR_SLOT_BEYOND_END) {
+		if (s->status != DMR_SLOT_ZERO && s->status != DMR_SLOT_BEYOND_END &&
+		    s->status != DMR_SLOT_UNREADABLE) {
 			dmr_json_bool(&j, "magic_ok", s->magic_ok);
 			dmr_json_u64(&j, "version", s->sb.version);
 			dmr_json_u64(&j, "seq", s->sb.seq);
@@ -403,6 +421,8 @@ void dmr_meta_print_dump_json(FILE *f, const struct dmr_meta *m, const char *pat
 				dmr_json_u64(&j, "seq", e->seq);
 				dmr_json_bool(&j, "csum_ok", e->csum_ok);
 			}
+			dmr_json_bool(&j, "copy_a_ok", !(e->bad_copies & 1));
+			dmr_json_bool(&j, "copy_b_ok", !(e->bad_copies & 2));
 			if (e->superseded_by != DMR_NOT_SUPERSEDED)
 				dmr_json_u64(&j, "superseded_by", e->superseded_by);
 			else
