@@ -51,6 +51,12 @@ int dmr_dm_resolve(const char *arg, uint32_t *kdev);
 int dmr_dm_list_remap(struct dmr_dm_dev **devs);
 void dmr_dm_free_list(struct dmr_dm_dev *devs, int n);
 
+/*
+ * main and spare devices (kernel dev_t) of dm device `name`'s remap target,
+ * from its table: 0, -ENXIO (no such device) or -ENOENT (no remap target)
+ */
+int dmr_dm_remap_legs(const char *name, uint32_t *main_dev, uint32_t *spare_dev);
+
 /* names and numbers of every dm device; callback per device, stop on non-zero */
 int dmr_dm_for_each(int (*cb)(const char *name, uint32_t kdev, void *arg), void *arg);
 

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hang_scan.h - the parts of `dmremap-trace hang`:
+ *   hang_scan.c  what is stuck now, from the kernel's own state (/proc,
+ *                sysfs) and the I/O start times of bpf/hang.bpf.c
+ *   hang_report.c  text and JSON lines for each stall
+ *   hang.c       the command: options, the stall table (each stall
+ *                reported once and once more when it clears), the loop
+ */
+#ifndef DMREMAP_TRACE_HANG_SCAN_H
+#define DMREMAP_TRACE_HANG_SCAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "blkdev.h"
+#include "ktask.h"
+
+/* stalls followed at once; more are counted, never repeated */
+#define HANG_MAX_STALLS		1024
+
+enum stall_kind { STALL_WORK, STALL_TEARDOWN, STALL_IO };
+
+/* a busy work item of any workqueue, asleep too long */
+struct hang_work {
+	struct dmr_ktask task;		/* the kworker, with its stack */
+	char function[64];		/* the work function: the frame under process_one_work */
+	char module[64];		/* its module, "vmlinux" for the kernel */
+	char workqueue[32];		/* from the kworker's name, "+WQ" */
+	double seconds;			/* asleep for */
+};
+
+/* a suspend, resume or removal of a dm device that does not finish */
+struct hang_teardown {
+	struct dmr_ktask task;		/* the waiting process, with its stack */
+	char device[128];		/* dm name from its ioctl, or "unknown" */
+	char kname[DMR_BLK_KNAME_LEN];	/* "dm-0", "" when not found */
+	char operation[16];		/* suspend, resume, remove, ... */
+	char phase[24];			/* presuspend, postsuspend, dtr, ... */
+	char waits_in[64];		/* the innermost frame that is not the scheduler */
+	double seconds;
+	uint32_t inflight;		/* the device's I/O in flight (sysfs) */
+	uint32_t main_dev, spare_dev;	/* remap legs, 0 when unknown */
+};
+
+/* I/O of a remap device outstanding too long, per device and target */
+struct hang_io {
+	uint32_t kdev;
+	char device[128];
+	char target[16];		/* main, spare, worker, unknown */
+	uint64_t count;
+	double seconds;			/* of the oldest */
+	bool age_exact;			/* false: started before the tool, seconds is a lower bound */
+	bool has_sector;
+	uint64_t sector;		/* of the oldest, when known */
+};
+
+struct hang_scan_opts {
+	uint64_t threshold_ns;
+	uint64_t tool_start_ns;		/* CLOCK_MONOTONIC */
+	bool first;			/* first scan: report old I/O under a suspended device */
+	int ios_fd, errors_fd;		/* BPF maps, -1 without BPF */
+};
+
+struct hang_snapshot {
+	struct hang_work *works;
+	int nr_works, cap_works;
+	struct hang_teardown *tdowns;
+	int nr_tdowns, cap_tdowns;
+	struct hang_io *ios;
+	int nr_ios, cap_ios;
+	uint64_t now_ns;		/* CLOCK_MONOTONIC of the scan */
+};
+
+/* what is stuck now: 0 or -errno (the snapshot is reset first) */
+int hang_scan(struct hang_snapshot *s, const struct hang_scan_opts *o);
+void hang_snapshot_free(struct hang_snapshot *s);
+
+/* output (hang_report.c) */
+struct hang_out {
+	bool json;
+	uint64_t mono_to_real;		/* add to CLOCK_MONOTONIC */
+};
+
+void hang_print_work(const struct hang_out *o, const struct hang_work *w, uint64_t now);
+void hang_print_teardown(const struct hang_out *o, const struct hang_teardown *t, uint64_t now);
+void hang_print_io(const struct hang_out *o, const struct hang_io *io, uint64_t now);
+/* a reported stall ended: what, detail and num as kept in the stall table */
+void hang_print_cleared(const struct hang_out *o, enum stall_kind kind, const char *what,
+			const char *detail, uint64_t num, double seconds, uint64_t now);
+void hang_print_overflow(const struct hang_out *o, uint64_t not_followed, uint64_t now);
+
+#endif /* DMREMAP_TRACE_HANG_SCAN_H */
