@@ -37,26 +37,32 @@ static ssize_t read_small(const char *path, char *buf, size_t len)
 
 int dmr_ktask_read(pid_t tid, struct dmr_ktask *t)
 {
-	char path[64], buf[1024], *p;
-	ssize_t n;
+	char path[64], buf[1024], *open_paren, *close_paren;
+	ssize_t r;
+	size_t n;
 
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
-	n = read_small(path, buf, sizeof(buf));
-	if (n < 0)
-		return (int)n;
-	/* "TID (COMM) S ...": COMM may hold spaces and parentheses */
-	p = strrchr(buf, ')');
-	if (!p || p[1] != ' ' || !p[2])
+	r = read_small(path, buf, sizeof(buf));
+	if (r < 0)
+		return (int)r;
+	/*
+	 * "TID (COMM) S ...": COMM may hold spaces and parentheses; for a
+	 * kworker it carries the workqueue ("kworker/u4:0+dm_remap"), as
+	 * /proc/TID/comm does
+	 */
+	open_paren = strchr(buf, '(');
+	close_paren = strrchr(buf, ')');
+	if (!open_paren || !close_paren || close_paren < open_paren ||
+	    close_paren[1] != ' ' || !close_paren[2])
 		return -EINVAL;
-	t->state = p[2];
-	/* /proc/TID/comm has a kworker's workqueue suffix ("+dm_remap") too */
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tid);
-	n = read_small(path, t->comm, sizeof(t->comm));
-	if (n < 0)
-		return (int)n;
-	t->comm[strcspn(t->comm, "\n")] = '\0';
+	t->state = close_paren[2];
+	n = (size_t)(close_paren - open_paren - 1);
+	if (n >= sizeof(t->comm))
+		n = sizeof(t->comm) - 1;
+	memcpy(t->comm, open_paren + 1, n);
+	t->comm[n] = '\0';
 	return 0;
 }
 

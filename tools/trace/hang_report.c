@@ -113,10 +113,10 @@ static void text_lower(const struct hang_teardown *t, const struct dmr_blk *up, 
 		if (dmr_blk_read(up->lower[i], &b))
 			continue;
 		role = depth == 0 ? role_of(t, b.kdev) : NULL;
-		printf("    %*slower %s%s%s (%s%s): %s, %u in flight\n", depth * 2, "",
-		       role ? role : "", role ? " " : "", b.name[0] ? b.name : b.kname,
-		       b.is_dm ? "dm " : "", dmr_devt_str(b.kdev, devt, sizeof(devt)),
-		       blk_state(&b), b.inflight);
+		printf("    %*slower %s (%s%s%s%s): %s, %u in flight\n", depth * 2, "",
+		       b.name[0] ? b.name : b.kname, b.is_dm ? "dm " : "",
+		       dmr_devt_str(b.kdev, devt, sizeof(devt)), role ? ", the " : "",
+		       role ? role : "", blk_state(&b), b.inflight);
 		if (b.nr_lower && depth + 1 < LOWER_DEPTH)
 			text_lower(t, &b, depth + 1);
 	}

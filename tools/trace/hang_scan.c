@@ -245,6 +245,16 @@ static void scan_dm_waiter(struct scan_ctx *c, const struct dmr_ktask *head)
 	c->s->tdowns[c->s->nr_tdowns++] = *t;
 }
 
+/* the task sleeps in an ioctl of device-mapper's control device */
+static bool in_dm_ioctl(pid_t tid)
+{
+	uint64_t args[3];
+	long nr;
+
+	return !dmr_ktask_syscall(tid, &nr, args) && nr == SYS_ioctl &&
+	       _IOC_TYPE((unsigned int)args[1]) == DM_IOCTL;
+}
+
 static int scan_task(pid_t tid, void *arg)
 {
 	struct scan_ctx *c = arg;
@@ -254,7 +264,12 @@ static int scan_task(pid_t tid, void *arg)
 		return 0;	/* gone meanwhile */
 	if (!strncmp(head.comm, "kworker/", 8))
 		scan_worker(c, &head);
-	else if (head.state == 'D')
+	/*
+	 * dm_suspend() waits interruptibly (S) for in-flight I/O, a removal
+	 * uninterruptibly (D): look at the stack of a task in D, and of one
+	 * in S only when it sleeps in a dm ioctl (most sleeping tasks do not)
+	 */
+	else if (head.state == 'D' || (head.state == 'S' && in_dm_ioctl(tid)))
 		scan_dm_waiter(c, &head);
 	return c->err;
 }
@@ -373,22 +388,98 @@ static double teardown_age_of(const struct hang_snapshot *s, const char *kname)
 	return secs;
 }
 
+static struct hang_old_io *old_io(struct hang_snapshot *s, uint32_t kdev)
+{
+	for (int i = 0; i < s->nr_old; i++)
+		if (s->old[i].kdev == kdev)
+			return &s->old[i];
+	return NULL;
+}
+
+/*
+ * I/O in flight that the BPF map does not hold was issued before the tool
+ * started.  Its age is unknown to the kernel (dm keeps no start time we can
+ * read), so it is at least the tool's run time, or as long as a suspend of
+ * the device has been waiting.  Noted at the first scan only (afterwards a
+ * difference is a race between dm's accounting and the tracepoints, not an
+ * old I/O), and only ever decreases.  Reported when that age passes the
+ * threshold, or at once when a device below is suspended: it cannot
+ * complete until that device resumes.
+ */
+static int scan_old_io(struct hang_snapshot *s, const struct hang_scan_opts *o,
+		       const struct dmr_dm_dev *d, const char *kname, uint32_t inflight,
+		       uint64_t tracked)
+{
+	uint64_t untracked = inflight > tracked ? inflight - tracked : 0;
+	struct hang_old_io *e = old_io(s, d->kdev);
+	uint32_t main_dev = 0, spare_dev = 0;
+	struct hang_io io = { 0 };
+	double since_start, waited;
+	const char *target;
+	bool held;
+
+	if (!e && (!o->first || !untracked))
+		return 0;
+	dmr_dm_remap_legs(d->name, &main_dev, &spare_dev);
+	target = old_io_target(d, main_dev, spare_dev, &held);
+	if (!e) {
+		if (!GROW(s->old, s->nr_old, s->cap_old))
+			return -ENOMEM;
+		e = &s->old[s->nr_old++];
+		e->kdev = d->kdev;
+		e->remaining = untracked;
+		e->held = held;
+	}
+	if (untracked < e->remaining)
+		e->remaining = untracked;
+	if (!e->remaining) {
+		*e = s->old[--s->nr_old];
+		return 0;
+	}
+	since_start = (double)(s->now_ns - o->tool_start_ns) / 1e9;
+	waited = teardown_age_of(s, kname);
+	io.kdev = d->kdev;
+	snprintf(io.device, sizeof(io.device), "%s", d->name);
+	snprintf(io.target, sizeof(io.target), "%s", target);
+	io.count = e->remaining;
+	io.seconds = since_start > waited ? since_start : waited;
+	if (io.seconds * 1e9 < (double)o->threshold_ns && !e->held)
+		return 0;
+	return add_io(s, &io) ? 0 : -ENOMEM;
+}
+
 static int scan_ios(struct hang_snapshot *s, const struct hang_scan_opts *o)
 {
 	static struct io_acc acc[IO_ACC_MAX];
 	struct dmr_dm_dev *devs = NULL;
-	int nr_acc, nr_devs;
+	uint32_t *inflight = NULL;
+	int nr_acc, nr_devs, ret = 0;
 
-	nr_acc = read_bpf_ios(o, s->now_ns, acc);
 	nr_devs = dmr_dm_list_remap(&devs);
-	if (nr_devs < 0)
-		nr_devs = 0;	/* no dm at all: nothing to report */
+	if (nr_devs <= 0)
+		return 0;	/* no dm or no remap device: nothing to report */
+	inflight = calloc((size_t)nr_devs, sizeof(*inflight));
+	if (!inflight) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/*
+	 * dm's in-flight counts first, the map after: an I/O that completes
+	 * in between then lowers the difference, never raises it
+	 */
 	for (int i = 0; i < nr_devs; i++) {
-		const struct dmr_dm_dev *d = &devs[i];
 		char kname[DMR_BLK_KNAME_LEN];
-		uint64_t tracked = 0;
-		uint32_t main_dev = 0, spare_dev = 0;
 		struct dmr_blk b;
+
+		if (!dmr_blk_kname_of(devs[i].kdev, kname, sizeof(kname)) &&
+		    !dmr_blk_read(kname, &b))
+			inflight[i] = b.inflight;
+	}
+	nr_acc = read_bpf_ios(o, s->now_ns, acc);
+	for (int i = 0; i < nr_devs && !ret; i++) {
+		const struct dmr_dm_dev *d = &devs[i];
+		char kname[DMR_BLK_KNAME_LEN] = "";
+		uint64_t tracked = 0;
 
 		for (int k = 0; k < nr_acc; k++) {
 			struct hang_io io = { 0 };
@@ -406,41 +497,18 @@ static int scan_ios(struct hang_snapshot *s, const struct hang_scan_opts *o)
 			io.age_exact = true;
 			io.has_sector = true;
 			io.sector = acc[k].oldest_sector;
-			if (!add_io(s, &io))
-				goto nomem;
-		}
-		/* in flight but not in the map: issued before the tool started */
-		if (dmr_blk_kname_of(d->kdev, kname, sizeof(kname)) || dmr_blk_read(kname, &b))
-			continue;
-		if (b.inflight > tracked) {
-			struct hang_io io = { 0 };
-			double since_start = (double)(s->now_ns - o->tool_start_ns) / 1e9;
-			double waited = teardown_age_of(s, kname);
-			bool held;
-
-			dmr_dm_remap_legs(d->name, &main_dev, &spare_dev);
-			io.kdev = d->kdev;
-			snprintf(io.device, sizeof(io.device), "%s", d->name);
-			snprintf(io.target, sizeof(io.target), "%s",
-				 old_io_target(d, main_dev, spare_dev, &held));
-			io.count = b.inflight - tracked;
-			/* at least since we started, and as long as a suspend waits for it */
-			io.seconds = since_start > waited ? since_start : waited;
-			/*
-			 * Reported once older than the threshold, or at once when it
-			 * cannot complete: a device below is suspended.
-			 */
-			if (io.seconds * 1e9 >= (double)o->threshold_ns || (o->first && held)) {
-				if (!add_io(s, &io))
-					goto nomem;
+			if (!add_io(s, &io)) {
+				ret = -ENOMEM;
+				goto out;
 			}
 		}
+		dmr_blk_kname_of(d->kdev, kname, sizeof(kname));
+		ret = scan_old_io(s, o, d, kname, inflight[i], tracked);
 	}
+out:
+	free(inflight);
 	dmr_dm_free_list(devs, nr_devs);
-	return 0;
-nomem:
-	dmr_dm_free_list(devs, nr_devs);
-	return -ENOMEM;
+	return ret;
 }
 
 int hang_scan(struct hang_snapshot *s, const struct hang_scan_opts *o)
@@ -466,6 +534,7 @@ int hang_scan(struct hang_snapshot *s, const struct hang_scan_opts *o)
 
 void hang_snapshot_free(struct hang_snapshot *s)
 {
+	free(s->old);
 	free(s->works);
 	free(s->tdowns);
 	free(s->ios);

@@ -58,11 +58,23 @@ struct hang_io {
 struct hang_scan_opts {
 	uint64_t threshold_ns;
 	uint64_t tool_start_ns;		/* CLOCK_MONOTONIC */
-	bool first;			/* first scan: report old I/O under a suspended device */
+	bool first;			/* first scan: note the I/O issued before the tool */
 	int ios_fd, errors_fd;		/* BPF maps, -1 without BPF */
 };
 
+/*
+ * I/O a remap device had in flight at the first scan that the BPF map does
+ * not hold: issued before the tool.  Only ever decreases; kept across scans.
+ */
+struct hang_old_io {
+	uint32_t kdev;
+	uint64_t remaining;		/* the lowest count seen since */
+	bool held;			/* a device below was suspended at the first scan */
+};
+
 struct hang_snapshot {
+	struct hang_old_io *old;	/* kept across scans */
+	int nr_old, cap_old;
 	struct hang_work *works;
 	int nr_works, cap_works;
 	struct hang_teardown *tdowns;
