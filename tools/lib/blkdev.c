@@ -48,9 +48,11 @@ int dmr_blk_read(const char *kname, struct dmr_blk *b)
 	if (!read_line(path, buf, sizeof(buf)) && sscanf(buf, "%u %u", &r, &w) == 2)
 		b->inflight = r + w;
 	snprintf(path, sizeof(path), "/sys/class/block/%s/dm/suspended", kname);
-	b->is_dm = !read_line(path, buf, sizeof(buf));
+	ret = read_line(path, buf, sizeof(buf));
+	/* a dm device being removed may have lost its dm/ directory already */
+	b->is_dm = !ret || !strncmp(kname, "dm-", 3);
 	if (b->is_dm) {
-		b->suspended = buf[0] == '1';
+		b->suspended = !ret && buf[0] == '1';
 		snprintf(path, sizeof(path), "/sys/class/block/%s/dm/name", kname);
 		/* unreadable while the device is being removed */
 		if (read_line(path, b->name, sizeof(b->name)))
