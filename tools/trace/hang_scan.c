@@ -429,6 +429,9 @@ static int scan_old_io(struct hang_snapshot *s, const struct hang_scan_opts *o,
 		e->kdev = d->kdev;
 		e->remaining = untracked;
 		e->held = held;
+		snprintf(e->target, sizeof(e->target), "%s", target);
+	} else if (!strcmp(e->target, "unknown")) {
+		snprintf(e->target, sizeof(e->target), "%s", target);
 	}
 	if (untracked < e->remaining)
 		e->remaining = untracked;
@@ -440,7 +443,7 @@ static int scan_old_io(struct hang_snapshot *s, const struct hang_scan_opts *o,
 	waited = teardown_age_of(s, kname);
 	io.kdev = d->kdev;
 	snprintf(io.device, sizeof(io.device), "%s", d->name);
-	snprintf(io.target, sizeof(io.target), "%s", target);
+	snprintf(io.target, sizeof(io.target), "%s", e->target);
 	io.count = e->remaining;
 	io.seconds = since_start > waited ? since_start : waited;
 	if (io.seconds * 1e9 < (double)o->threshold_ns && !e->held)

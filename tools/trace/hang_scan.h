@@ -70,6 +70,7 @@ struct hang_old_io {
 	uint32_t kdev;
 	uint64_t remaining;		/* the lowest count seen since */
 	bool held;			/* a device below was suspended at the first scan */
+	char target[16];		/* where it waits, as first seen: it does not move */
 };
 
 struct hang_snapshot {
