@@ -1,0 +1,64 @@
+#!/bin/sh
+# dmremap-trace hang without a stall: --once prints that nothing is stuck
+# and exits 0 (no JSON line with -j); a tracer left attached during a
+# healthy random read/write load on a remap device and an unrelated loop
+# device reports nothing.  Then one remap write stuck under a suspended main
+# AFTER the tracer started is stuck_io with its exact age and sector.
+. /run/vmrun-lib/common.sh
+. /run/vmrun-lib/trace.sh
+
+nullb_create nbmain 64 || bail "null_blk main"
+nullb_create sp 16 || bail "null_blk spare"
+nullb_create nbl 64 || bail "null_blk for loop"
+LEN=$(sectors_of /dev/nbmain)
+echo "0 $LEN linear /dev/nbmain 0" | dmsetup create mainlin || bail "main linear"
+echo "0 $LEN remap /dev/mapper/mainlin /dev/sp" | dmsetup create r0 || bail "create r0"
+dmsetup mknodes
+modprobe loop || bail "modprobe loop"
+[ -b /dev/loop0 ] || mknod /dev/loop0 b 7 0
+losetup /dev/loop0 /dev/nbl || bail "losetup"
+
+TXT=$SCRATCH/once.txt
+dmremap-trace hang --once -t 2 >"$TXT" 2>&1
+check_eq "--once without stalls exits 0" 0 "$?"
+check "--once says nothing is stuck" grep -qx "no stall longer than 2 s" "$TXT"
+ONCE=$SCRATCH/once.json
+dmremap-trace hang --once -t 2 -j >"$ONCE" 2>"$ONCE.err"
+check_eq "--once -j without stalls exits 0" 0 "$?"
+check_eq "--once -j prints no line" 0 "$(wc -l <"$ONCE")"
+
+OUT=$SCRATCH/hang.json
+start_tracer "$OUT" hang -t 2 -j
+TRACER=$TPID
+LOADS=
+for dev in /dev/mapper/r0 /dev/loop0; do
+	fio --name=healthy --filename=$dev --rw=randrw --bs=4k --direct=1 --ioengine=libaio \
+		--iodepth=8 --size=32m --time_based --runtime=8 >"$SCRATCH/fio.$(basename $dev)" 2>&1 &
+	LOADS="$LOADS $!"
+done
+for p in $LOADS; do
+	waited "a healthy load exits 0" "$p"
+done
+check "the loads ran" sh -c "grep -q 'IOPS=' $SCRATCH/fio.r0 && grep -q 'IOPS=' $SCRATCH/fio.loop0"
+check_eq "no report under a healthy load" 0 "$(wc -l <"$OUT")"
+
+# one write that gets stuck after the tracer started: exact age and sector
+dmsetup suspend mainlin || bail "suspend main"
+make_ref "$SCRATCH/a" 4
+write_at /dev/mapper/r0 "$SCRATCH/a" 3072 &
+WRITER=$!
+check "stuck_io r0, target main, 1 I/O, exact age, sector 6144" \
+	wait_for has "$OUT" '"event":"stuck_io","time":[0-9.]*,"device":"r0","dev":"[0-9:]*","target":"main","count":1,"seconds":[0-9.]*,"age_exact":true,"sector":6144}'
+S=$(json_line "$OUT" '"event":"stuck_io"')
+at_least "reported past the threshold (>= 2 s)" 2 "$(json_num "$S" seconds)"
+dmsetup resume mainlin
+waited "the write completes" "$WRITER"
+check "cleared" wait_for has "$OUT" '"event":"cleared","time":[0-9.]*,"stall":"stuck_io","device":"r0","target":"main","count":1'
+check_eq "nothing else was reported" 2 "$(wc -l <"$OUT")"
+stop_tracer "the tracer exits cleanly" "$TRACER"
+check "the write reads back" same_data /dev/mapper/r0 "$SCRATCH/a" 3072
+check "cleanup" sh -c "losetup -d /dev/loop0 && dmsetup remove r0 && dmsetup remove mainlin"
+check "rmmod dm_remap" rmmod dm_remap
+check "no hung-task or warning in the kernel log" kernel_log_clean
+show_output "$OUT"
+finish
