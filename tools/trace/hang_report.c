@@ -28,8 +28,8 @@ static void json_head(const struct hang_out *o, struct dmr_json *j, const char *
 		      uint64_t now)
 {
 	dmr_json_begin(j, stdout);
-	dmr_json_str(j, "event", event);
 	dmr_json_double(j, "time", (double)(now + o->mono_to_real) / 1e9, 6);
+	dmr_json_str(j, "event", event);
 }
 
 static void json_stack(struct dmr_json *j, const struct dmr_ktask *t)

@@ -25,8 +25,8 @@ dmsetup suspend lin0 || bail "suspend linear"
 "$DD" if=/dev/loop0 of=/dev/null bs=4096 count=1 skip=1000 iflag=direct 2>/dev/null &
 READER=$!
 
-check "stuck_work of loop's worker, module loop (loaded after the tracer)" \
-	wait_for has "$OUT" '"event":"stuck_work","time":[0-9.]*,"function":"loop[a-z_]*","module":"loop","workqueue":"loop0"'
+check_wait "stuck_work of loop's worker, module loop (loaded after the tracer)" \
+	has "$OUT" '"event":"stuck_work","function":"loop[a-z_]*","module":"loop","workqueue":"loop0"'
 check "its stack shows it waiting for the page read, inside loop" \
 	has "$OUT" '"module":"loop".*"stack":\[.*\(folio\|page\|filemap\).*"loop_[a-z_]*+0x[0-9a-f]*/0x[0-9a-f]* \[loop\]"'
 check "nothing is blamed on dm-remap" sh -c "! grep -q '\"module\":\"dm_remap\"' $OUT"
@@ -43,14 +43,14 @@ check "--once names loop's work function and its stack" \
 K=$SCRATCH/k.json
 start_tracer "$K" hang -t 2 -j
 KPID=$TPID
-check "a tracer started under kptr_restrict=2 reports the same stall" \
-	wait_for has "$K" '"event":"stuck_work".*"function":"loop[a-z_]*","module":"loop"'
+check_wait "a tracer started under kptr_restrict=2 reports the same stall" \
+	has "$K" '"event":"stuck_work".*"function":"loop[a-z_]*","module":"loop"'
 echo 0 >/proc/sys/kernel/kptr_restrict
 
 dmsetup resume lin0
 waited "the read completes" "$READER"
-check "stuck_work cleared" \
-	wait_for has "$OUT" '"event":"cleared","time":[0-9.]*,"stall":"stuck_work","function":"loop[a-z_]*","module":"loop"'
+check_wait "stuck_work cleared" \
+	has "$OUT" '"event":"cleared","stall":"stuck_work","function":"loop[a-z_]*","module":"loop"'
 stop_tracer "the tracer exits cleanly" "$TRACER"
 stop_tracer "the kptr_restrict tracer too" "$KPID"
 check "detach the loop device" losetup -d /dev/loop0

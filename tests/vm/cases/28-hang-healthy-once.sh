@@ -47,13 +47,13 @@ dmsetup suspend mainlin || bail "suspend main"
 make_ref "$SCRATCH/a" 4
 write_at /dev/mapper/r0 "$SCRATCH/a" 3072 &
 WRITER=$!
-check "stuck_io r0, target main, 1 I/O, exact age, sector 6144" \
-	wait_for has "$OUT" '"event":"stuck_io","time":[0-9.]*,"device":"r0","dev":"[0-9:]*","target":"main","count":1,"seconds":[0-9.]*,"age_exact":true,"sector":6144}'
+check_wait "stuck_io r0, target main, 1 I/O, exact age, sector 6144" \
+	has "$OUT" '"event":"stuck_io","device":"r0","dev":"[0-9:]*","target":"main","count":1,"seconds":[0-9.]*,"age_exact":true,"sector":6144}'
 S=$(json_line "$OUT" '"event":"stuck_io"')
 at_least "reported past the threshold (>= 2 s)" 2 "$(json_num "$S" seconds)"
 dmsetup resume mainlin
 waited "the write completes" "$WRITER"
-check "cleared" wait_for has "$OUT" '"event":"cleared","time":[0-9.]*,"stall":"stuck_io","device":"r0","target":"main","count":1'
+check_wait "cleared" has "$OUT" '"event":"cleared","stall":"stuck_io","device":"r0","target":"main","count":1'
 check_eq "nothing else was reported" 2 "$(wc -l <"$OUT")"
 stop_tracer "the tracer exits cleanly" "$TRACER"
 check "the write reads back" same_data /dev/mapper/r0 "$SCRATCH/a" 3072

@@ -23,6 +23,19 @@ count_of() {
 	grep -c -- "$2" "$1"
 }
 
+# check_wait DESCRIPTION COMMAND...: passes when COMMAND succeeds within
+# 30 s (wait_for); on failure shows COMMAND's last output.
+check_wait() {
+	_desc=$1
+	shift
+	if wait_for "$@"; then
+		ok "$_desc"
+	else
+		not_ok "$_desc (30 s): $*"
+		"$@" 2>&1 | sed 's/^/#   /' | tail -n 5
+	fi
+}
+
 # waited DESCRIPTION PID: PID (a child of this shell) exited with status 0.
 waited() {
 	wait "$2"
