@@ -66,20 +66,15 @@ int dmr_ktask_read(pid_t tid, struct dmr_ktask *t)
 	return 0;
 }
 
-int dmr_ktask_read_stack(struct dmr_ktask *t)
+void dmr_ktask_parse_stack(struct dmr_ktask *t, char *text)
 {
-	char path[64], buf[8192], *line, *save = NULL;
-	ssize_t n;
+	char *line, *save = NULL;
 
 	t->nr_frames = 0;
-	snprintf(path, sizeof(path), "/proc/%d/stack", (int)t->tid);
-	n = read_small(path, buf, sizeof(buf));
-	if (n < 0)
-		return (int)n;
 	/* "[<0>] submit_bio_wait+0x5d/0x90" (the address is hidden to all) */
-	for (line = strtok_r(buf, "\n", &save); line && t->nr_frames < DMR_KTASK_MAX_FRAMES;
+	for (line = strtok_r(text, "\n", &save); line && t->nr_frames < DMR_KTASK_MAX_FRAMES;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char *sym = strchr(line, ']');
+		char *sym = line[0] == '[' ? strchr(line, ']') : NULL;
 
 		sym = sym ? sym + 1 : line;
 		while (*sym == ' ')
@@ -88,6 +83,31 @@ int dmr_ktask_read_stack(struct dmr_ktask *t)
 			continue;
 		snprintf(t->frames[t->nr_frames++], DMR_KTASK_FRAME_LEN, "%s", sym);
 	}
+}
+
+int dmr_ktask_read_stack(struct dmr_ktask *t)
+{
+	char path[64], buf[8192];
+	ssize_t n;
+
+	t->nr_frames = 0;
+	snprintf(path, sizeof(path), "/proc/%d/stack", (int)t->tid);
+	n = read_small(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	dmr_ktask_parse_stack(t, buf);
+	return 0;
+}
+
+int dmr_ktask_work_func(const struct dmr_ktask *t, char *func, size_t flen, char *mod,
+			size_t mlen)
+{
+	int i = dmr_ktask_find_frame(t, "process_one_work");
+
+	if (i <= 0)
+		return -ENOENT;
+	dmr_ktask_frame_func(t->frames[i - 1], func, flen);
+	dmr_ktask_frame_module(t->frames[i - 1], mod, mlen);
 	return 0;
 }
 

@@ -31,6 +31,15 @@ struct dmr_ktask {
 int dmr_ktask_read(pid_t tid, struct dmr_ktask *t);
 /* its kernel stack into t->frames: 0 or -errno */
 int dmr_ktask_read_stack(struct dmr_ktask *t);
+/* the text of a /proc/TID/stack into t->frames (text is modified) */
+void dmr_ktask_parse_stack(struct dmr_ktask *t, char *text);
+/*
+ * The work function a kworker executes: the frame just under
+ * process_one_work, with its module ("" for the kernel).  0, or -ENOENT
+ * when the stack has no process_one_work.
+ */
+int dmr_ktask_work_func(const struct dmr_ktask *t, char *func, size_t flen, char *mod,
+			size_t mlen);
 
 /*
  * Milliseconds since TID last left a CPU (the scheduler's se.exec_start of

@@ -28,6 +28,7 @@
 #include <bpf/bpf.h>
 
 #include "dm.h"
+#include "dm_stack.h"
 #include "names.h"
 #include "dm_remap_events.h"
 #include "hang.h"		/* bpf/hang.h: the map layouts */
@@ -58,35 +59,6 @@ struct scan_ctx {
 	int err;
 };
 
-/* the scheduler's and locks' own frames, skipped to find what a task waits in */
-static bool sched_frame(const char *fn)
-{
-	static const char *const prefixes[] = {
-		"__schedule", "schedule", "io_schedule", "__wait_", "wait_for_completion",
-		"__mutex_lock", "mutex_lock", "rwsem_down", "down_", "msleep", "__flush_work",
-		"__synchronize_srcu", "synchronize_srcu",
-	};
-
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (!strncmp(fn, prefixes[i], strlen(prefixes[i])))
-			return true;
-	return false;
-}
-
-static void waits_in(const struct dmr_ktask *t, char *buf, size_t len)
-{
-	char fn[DMR_KTASK_FRAME_LEN];
-
-	snprintf(buf, len, "?");
-	for (int i = 0; i < t->nr_frames; i++) {
-		dmr_ktask_frame_func(t->frames[i], fn, sizeof(fn));
-		if (!sched_frame(fn)) {
-			dmr_ktask_frame_func(t->frames[i], buf, len);
-			return;
-		}
-	}
-}
-
 static double asleep_s(pid_t tid)
 {
 	double ms = dmr_ktask_asleep_ms(tid);
@@ -101,7 +73,6 @@ static void scan_worker(struct scan_ctx *c, const struct dmr_ktask *head)
 	const char *plus = strchr(head->comm, '+');
 	char mod[64];
 	double secs;
-	int i;
 
 	if (!plus || head->state == 'R')
 		return;
@@ -112,11 +83,8 @@ static void scan_worker(struct scan_ctx *c, const struct dmr_ktask *head)
 	w->task = *head;
 	if (dmr_ktask_read_stack(&w->task) || !w->task.nr_frames)
 		return;
-	i = dmr_ktask_find_frame(&w->task, "process_one_work");
-	if (i <= 0)
+	if (dmr_ktask_work_func(&w->task, w->function, sizeof(w->function), mod, sizeof(mod)))
 		return;		/* between items */
-	dmr_ktask_frame_func(w->task.frames[i - 1], w->function, sizeof(w->function));
-	dmr_ktask_frame_module(w->task.frames[i - 1], mod, sizeof(mod));
 	snprintf(w->module, sizeof(w->module), "%s", *mod ? mod : "vmlinux");
 	snprintf(w->workqueue, sizeof(w->workqueue), "%s", plus + 1);
 	w->seconds = secs;
@@ -125,42 +93,6 @@ static void scan_worker(struct scan_ctx *c, const struct dmr_ktask *head)
 		return;
 	}
 	c->s->works[c->s->nr_works++] = *w;
-}
-
-/* the phase of a dm suspend/resume/removal, from its innermost dm frame */
-static const char *dm_phase(const struct dmr_ktask *t)
-{
-	static const struct {
-		const char *frame;	/* function, or a part of its name with '*' */
-		const char *phase;
-	} map[] = {
-		{ "dm_wait_for_completion", "presuspend" },	/* then waits for in-flight I/O */
-		{ "dm_wait_for_bios_completion", "presuspend" },
-		{ "*presuspend", "presuspend" },
-		{ "*postsuspend", "postsuspend" },
-		{ "*preresume", "preresume" },
-		{ "dm_table_resume_targets", "resume" },
-		{ "dm_table_destroy", "dtr" },
-		{ "*_dtr", "dtr" },
-		{ "__dm_destroy", "remove" },
-		{ "dm_destroy", "remove" },
-		{ "__dm_suspend", "suspend" },
-		{ "dm_suspend", "suspend" },
-		{ "__dm_resume", "resume" },
-		{ "dm_resume", "resume" },
-	};
-	char fn[DMR_KTASK_FRAME_LEN];
-
-	for (int i = 0; i < t->nr_frames; i++) {
-		dmr_ktask_frame_func(t->frames[i], fn, sizeof(fn));
-		for (size_t k = 0; k < sizeof(map) / sizeof(map[0]); k++) {
-			const char *f = map[k].frame;
-
-			if (*f == '*' ? strstr(fn, f + 1) != NULL : !strcmp(fn, f))
-				return map[k].phase;
-		}
-	}
-	return NULL;
 }
 
 /* which dm device and operation the task's dm ioctl is about */
@@ -224,11 +156,11 @@ static void scan_dm_waiter(struct scan_ctx *c, const struct dmr_ktask *head)
 	t->task = *head;
 	if (dmr_ktask_read_stack(&t->task))
 		return;
-	phase = dm_phase(&t->task);
+	phase = dmr_dm_stack_phase(&t->task);
 	if (!phase)
 		return;
 	snprintf(t->phase, sizeof(t->phase), "%s", phase);
-	waits_in(&t->task, t->waits_in, sizeof(t->waits_in));
+	dmr_dm_stack_waits_in(&t->task, t->waits_in, sizeof(t->waits_in));
 	t->seconds = secs;
 	dm_ioctl_target(t);
 	if (!t->kname[0] && strcmp(t->device, "unknown"))
