@@ -192,7 +192,8 @@ static void report(struct hang_state *h, const struct hang_snapshot *snap, bool 
 	for (int i = 0; follow && i < h->nr_stalls;) {
 		struct stall *s = &h->stalls[i];
 
-		if (s->seen) {
+		if (s->seen || (s->kind != STALL_IO &&
+				hang_still_in(s->kind, (pid_t)s->key, s->what))) {
 			i++;
 			continue;
 		}

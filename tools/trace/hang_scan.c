@@ -446,6 +446,23 @@ out:
 	return ret;
 }
 
+bool hang_still_in(enum stall_kind kind, pid_t tid, const char *what)
+{
+	static struct dmr_ktask t;	/* too big for the stack */
+	char fn[64], mod[64];
+
+	if (dmr_ktask_read(tid, &t))
+		return false;		/* gone */
+	if (kind == STALL_WORK && !strchr(t.comm, '+'))
+		return false;		/* the worker is between items */
+	if (dmr_ktask_read_stack(&t) || !t.nr_frames)
+		return true;		/* on a CPU: no stack to tell, still busy */
+	if (kind == STALL_WORK)
+		return !dmr_ktask_work_func(&t, fn, sizeof(fn), mod, sizeof(mod)) &&
+		       !strcmp(fn, what);
+	return dmr_dm_stack_phase(&t) != NULL;
+}
+
 int hang_scan(struct hang_snapshot *s, const struct hang_scan_opts *o)
 {
 	struct scan_ctx *c;

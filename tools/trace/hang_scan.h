@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "blkdev.h"
 #include "ktask.h"
@@ -84,6 +85,14 @@ struct hang_snapshot {
 	int nr_ios, cap_ios;
 	uint64_t now_ns;		/* CLOCK_MONOTONIC of the scan */
 };
+
+/*
+ * A followed stall of task tid (work: function what; teardown: any dm
+ * phase) that this scan did not report, because the task woke up for a
+ * moment (block I/O waits wake every half hung-task timeout) or is on a
+ * CPU: true while the task is still in it, so that it is not cleared.
+ */
+bool hang_still_in(enum stall_kind kind, pid_t tid, const char *what);
 
 /* what is stuck now: 0 or -errno (the snapshot is reset first) */
 int hang_scan(struct hang_snapshot *s, const struct hang_scan_opts *o);
