@@ -7,8 +7,9 @@
  *   function is the frame under process_one_work in /proc/TID/stack, which
  *   the kernel symbolizes itself; its age is how long the worker has been
  *   off the CPU (se.exec_start of /proc/TID/sched).
- * - suspend/removal: a task in D state with dm's suspend/destroy code on its
- *   stack; the device is named by the struct dm_ioctl it passed (read from
+ * - suspend/removal: a task in D state, or in S inside a dm ioctl (dm_suspend
+ *   waits interruptibly), with dm's suspend/destroy code on its stack; the
+ *   device is named by the struct dm_ioctl it passed (read from
  *   its memory: a device being removed has left dm's name table); the phase
  *   comes from the frames; in-flight I/O and the devices below from sysfs.
  * - I/O: /sys/block/dm-N/inflight of each remap device; the I/Os issued
