@@ -47,6 +47,18 @@ int dmr_blk_read(const char *kname, struct dmr_blk *b)
 	snprintf(path, sizeof(path), "/sys/class/block/%s/inflight", kname);
 	if (!read_line(path, buf, sizeof(buf)) && sscanf(buf, "%u %u", &r, &w) == 2)
 		b->inflight = r + w;
+	snprintf(path, sizeof(path), "/sys/class/block/%s/stat", kname);
+	if (!read_line(path, buf, sizeof(buf))) {
+		/* fields 4, 8, 15 and 17 (Documentation/block/stat.rst) */
+		unsigned long long f[17] = { 0 };
+		int n = sscanf(buf, "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu "
+			       "%llu %llu %llu %llu %llu %llu", &f[0], &f[1], &f[2], &f[3],
+			       &f[4], &f[5], &f[6], &f[7], &f[8], &f[9], &f[10], &f[11],
+			       &f[12], &f[13], &f[14], &f[15], &f[16]);
+
+		if (n >= 8)
+			b->done_ms = f[3] + f[7] + f[14] + f[16];
+	}
 	snprintf(path, sizeof(path), "/sys/class/block/%s/dm/suspended", kname);
 	ret = read_line(path, buf, sizeof(buf));
 	/* a dm device being removed may have lost its dm/ directory already */

@@ -23,6 +23,12 @@ struct dmr_blk {
 	bool is_dm;
 	bool suspended;			/* dm only: /sys/block/dm-N/dm/suspended */
 	uint32_t inflight;		/* reads + writes in flight (/sys/.../inflight) */
+	/*
+	 * milliseconds spent by completed I/O (stat fields 4, 8, 15, 17): they
+	 * only grow when I/O completes, on every kernel (the I/O counts do not:
+	 * 6.1 counts a dm device's I/O when it starts)
+	 */
+	uint64_t done_ms;
 	int nr_lower;
 	char lower[DMR_BLK_MAX_LOWER][DMR_BLK_KNAME_LEN];	/* slaves/, knames */
 };

@@ -28,15 +28,18 @@ static struct hang_env {
 	bool verbose;
 	bool raw_tp;
 	bool once;
+	bool sectors;			/* per-I/O tracking through BPF */
 	unsigned long threshold;	/* seconds */
 	unsigned long duration;		/* seconds, 0: until a signal */
 } env = { .threshold = 5 };
 
-enum { OPT_ONCE = 0x101 };
+enum { OPT_ONCE = 0x101, OPT_SECTORS };
 
 static const struct argp_option opts[] = {
 	{ "threshold", 't', "SECONDS", 0, "report stalls longer than SECONDS (default 5)", 0 },
 	{ "once", OPT_ONCE, NULL, 0, "print what is stuck now and exit (0 with or without stalls)", 0 },
+	{ "sectors", OPT_SECTORS, NULL, 0,
+	  "follow each remap I/O (BPF): exact age and sector of stuck ones; costs IOPS", 0 },
 	{ "json", 'j', NULL, 0, "JSON lines output", 0 },
 	{ "duration", 'd', "SECONDS", 0, "stop after SECONDS (default: until Ctrl-C/SIGTERM)", 0 },
 	{ "verbose", 'v', NULL, 0, "libbpf and libdevmapper debug output on stderr", 0 },
@@ -58,9 +61,11 @@ static const char doc[] =
 "  stuck_io        I/O of a remap device outstanding too long, per device and\n"
 "                  target (main, spare, worker): count, oldest age and sector\n"
 "  cleared         a reported stall ended (seconds: its total duration)\n"
-"Work items and suspends are read from the kernel's own state (/proc, sysfs,\n"
-"symbolized by the kernel), so no kernel symbols are needed; the start time\n"
-"and sector of each remap I/O issued while it runs come from BPF.\n"
+"Everything is read from the kernel's own state (/proc, sysfs, symbolized by\n"
+"the kernel): no kernel symbols and, by default, no hook at all.  Stuck I/O\n"
+"is then a remap device with I/O in flight that completes none (seconds: a\n"
+"lower bound).  --sectors adds BPF on the module's I/O tracepoints: exact age\n"
+"and sector of each I/O issued while it runs, at a per-I/O cost.\n"
 "\v"
 "JSON keys: event, time; stuck_work: function, module, workqueue, pid, comm,\n"
 "seconds, stack; stuck_teardown: device, dev, operation, phase, seconds,\n"
@@ -72,7 +77,8 @@ static const char doc[] =
 "Examples:\n"
 "  dmremap-trace hang --once         # what is stuck now, then exit\n"
 "  dmremap-trace hang                # follow stalls over 5 s\n"
-"  dmremap-trace hang -t 2 -j        # over 2 s, JSON lines\n";
+"  dmremap-trace hang -t 2 -j        # over 2 s, JSON lines\n"
+"  dmremap-trace hang --sectors      # and the sector of each stuck I/O\n";
 
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
@@ -87,6 +93,9 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_ONCE:
 		env.once = true;
+		break;
+	case OPT_SECTORS:
+		env.sectors = true;
 		break;
 	case 'j':
 		env.json = true;
@@ -253,20 +262,24 @@ int cmd_hang(int argc, char **argv)
 	so.tool_start_ns = clock_ns(CLOCK_MONOTONIC);
 	so.first = true;
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* root (/proc/TID/stack, /proc/TID/mem) and the module, in every mode */
+	bo.verbose = env.verbose;
+	bo.force_raw_tp = env.raw_tp;
+	bo.need_btf = false;
+	if (dmr_bpf_check_env(&bo, err, sizeof(err))) {
+		fprintf(stderr, PROG ": %s\n", err);
+		free(h);
+		return 1;
+	}
 	if (env.once) {
 		/* the kernel's state only: no BPF, nothing attached */
 		ret = run_once(h, &so);
 		free(h);
 		return ret;
 	}
+	if (!env.sectors)
+		goto attached;
 
-	bo.verbose = env.verbose;
-	bo.force_raw_tp = env.raw_tp;
-	bo.need_btf = false;
-	if (dmr_bpf_check_env(&bo, err, sizeof(err))) {
-		fprintf(stderr, PROG ": %s\n", err);
-		goto out;
-	}
 	skel = hang_bpf__open();
 	if (!skel) {
 		fprintf(stderr, PROG ": cannot open the BPF object: %s\n", strerror(errno));
@@ -278,12 +291,14 @@ int cmd_hang(int argc, char **argv)
 	}
 	so.ios_fd = bpf_map__fd(skel->maps.ios);
 	so.errors_fd = bpf_map__fd(skel->maps.errors);
+attached:
 	if (dmr_signals_install()) {
 		fprintf(stderr, PROG ": cannot install signal handlers: %s\n", strerror(errno));
 		goto out;
 	}
-	fprintf(stderr, "Tracing stalls over %lu s (work items, dm suspend/remove, remap I/O via %s)...%s\n",
-		env.threshold, dmr_attach_mode_name(links.mode),
+	fprintf(stderr, "Tracing stalls over %lu s (work items, dm suspend/remove, remap I/O %s%s)...%s\n",
+		env.threshold, skel ? "via " : "from dm's counters",
+		skel ? dmr_attach_mode_name(links.mode) : "",
 		env.duration ? "" : " Hit Ctrl-C to end.");
 	if (!h->out.json)
 		printf("%-8s %-14s %s\n", "TIME", "EVENT", "DETAILS");
@@ -309,7 +324,7 @@ int cmd_hang(int argc, char **argv)
 			break;
 		nanosleep(&ts, NULL);
 	}
-	if (skel->bss->dropped_ios)
+	if (skel && skel->bss->dropped_ios)
 		fprintf(stderr, PROG ": %llu I/Os not tracked (map full)\n",
 			(unsigned long long)skel->bss->dropped_ios);
 	if (h->not_followed)

@@ -329,55 +329,98 @@ static struct hang_old_io *old_io(struct hang_snapshot *s, uint32_t kdev)
 	return NULL;
 }
 
+static struct hang_old_io *old_io_new(struct hang_snapshot *s, const struct dmr_dm_dev *d,
+				      bool held, const char *target)
+{
+	struct hang_old_io *e;
+
+	if (!GROW(s->old, s->nr_old, s->cap_old))
+		return NULL;
+	e = &s->old[s->nr_old++];
+	memset(e, 0, sizeof(*e));
+	e->kdev = d->kdev;
+	e->held = held;
+	snprintf(e->target, sizeof(e->target), "%s", target);
+	return e;
+}
+
+static void old_io_drop(struct hang_snapshot *s, struct hang_old_io *e)
+{
+	*e = s->old[--s->nr_old];
+}
+
 /*
- * I/O in flight that the BPF map does not hold was issued before the tool
- * started.  Its age is unknown to the kernel (dm keeps no start time we can
- * read), so it is at least the tool's run time, or as long as a suspend of
- * the device has been waiting.  Noted at the first scan only (afterwards a
- * difference is a race between dm's accounting and the tracepoints, not an
- * old I/O), and only ever decreases.  Reported when that age passes the
- * threshold, or at once when a device below is suspended: it cannot
- * complete until that device resumes.
+ * I/O whose start the tool did not see: its age is unknown to the kernel
+ * (dm keeps no start time that user space can read), so `seconds` is a
+ * lower bound: the time since the tool has seen it outstanding, or as long
+ * as a suspend of the device has waited for it.  Reported once that passes
+ * the threshold, or at once when it was there at the first scan with a
+ * device below suspended: it cannot complete until that device resumes.
+ *
+ * Without BPF (the default, no per-I/O hook): the device has I/O in flight
+ * and has completed none since `since_ns`.  A single stuck I/O among
+ * others that complete is not seen this way (its worker or the suspend
+ * waiting for it is); --sectors sees each I/O.
+ *
+ * With BPF: in-flight I/O the map does not hold was issued before the tool;
+ * noted at the first scan only (later, a difference is a race between dm's
+ * accounting and the tracepoints, not an old I/O), and only ever decreases.
  */
 static int scan_old_io(struct hang_snapshot *s, const struct hang_scan_opts *o,
-		       const struct dmr_dm_dev *d, const char *kname, uint32_t inflight,
+		       const struct dmr_dm_dev *d, const char *kname, const struct dmr_blk *b,
 		       uint64_t tracked)
 {
-	uint64_t untracked = inflight > tracked ? inflight - tracked : 0;
 	struct hang_old_io *e = old_io(s, d->kdev);
 	uint32_t main_dev = 0, spare_dev = 0;
 	struct hang_io io = { 0 };
 	double since_start, waited;
 	const char *target;
-	bool held;
+	bool held, bpf = o->ios_fd >= 0;
+	uint64_t count;
 
-	if (!e && (!o->first || !untracked))
-		return 0;
+	if (bpf) {
+		count = b->inflight > tracked ? b->inflight - tracked : 0;
+		if (!e && (!o->first || !count))
+			return 0;
+	} else {
+		count = b->inflight;
+		if (!count || (e && (b->done_ms != e->done_ms || b->inflight < e->inflight))) {
+			/* idle, or progress: nothing is stuck (for now) */
+			if (e)
+				old_io_drop(s, e);
+			e = NULL;
+			if (!count)
+				return 0;
+		}
+	}
 	dmr_dm_remap_legs(d->name, &main_dev, &spare_dev);
 	target = old_io_target(d, main_dev, spare_dev, &held);
 	if (!e) {
-		if (!GROW(s->old, s->nr_old, s->cap_old))
+		e = old_io_new(s, d, o->first && held, target);
+		if (!e)
 			return -ENOMEM;
-		e = &s->old[s->nr_old++];
-		e->kdev = d->kdev;
-		e->remaining = untracked;
-		e->held = held;
-		snprintf(e->target, sizeof(e->target), "%s", target);
+		e->remaining = count;
+		e->done_ms = b->done_ms;
+		e->since_ns = o->first ? o->tool_start_ns : s->now_ns;
 	} else if (!strcmp(e->target, "unknown")) {
 		snprintf(e->target, sizeof(e->target), "%s", target);
 	}
-	if (untracked < e->remaining)
-		e->remaining = untracked;
-	if (!e->remaining) {
-		*e = s->old[--s->nr_old];
-		return 0;
+	e->inflight = b->inflight;
+	if (bpf) {
+		if (count < e->remaining)
+			e->remaining = count;
+		if (!e->remaining) {
+			old_io_drop(s, e);
+			return 0;
+		}
+		count = e->remaining;
 	}
-	since_start = (double)(s->now_ns - o->tool_start_ns) / 1e9;
+	since_start = (double)(s->now_ns - e->since_ns) / 1e9;
 	waited = teardown_age_of(s, kname);
 	io.kdev = d->kdev;
 	snprintf(io.device, sizeof(io.device), "%s", d->name);
 	snprintf(io.target, sizeof(io.target), "%s", e->target);
-	io.count = e->remaining;
+	io.count = count;
 	io.seconds = since_start > waited ? since_start : waited;
 	if (io.seconds * 1e9 < (double)o->threshold_ns && !e->held)
 		return 0;
@@ -388,14 +431,14 @@ static int scan_ios(struct hang_snapshot *s, const struct hang_scan_opts *o)
 {
 	static struct io_acc acc[IO_ACC_MAX];
 	struct dmr_dm_dev *devs = NULL;
-	uint32_t *inflight = NULL;
+	struct dmr_blk *blk = NULL;
 	int nr_acc, nr_devs, ret = 0;
 
 	nr_devs = dmr_dm_list_remap(&devs);
 	if (nr_devs <= 0)
 		return 0;	/* no dm or no remap device: nothing to report */
-	inflight = calloc((size_t)nr_devs, sizeof(*inflight));
-	if (!inflight) {
+	blk = calloc((size_t)nr_devs, sizeof(*blk));
+	if (!blk) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -405,11 +448,10 @@ static int scan_ios(struct hang_snapshot *s, const struct hang_scan_opts *o)
 	 */
 	for (int i = 0; i < nr_devs; i++) {
 		char kname[DMR_BLK_KNAME_LEN];
-		struct dmr_blk b;
 
-		if (!dmr_blk_kname_of(devs[i].kdev, kname, sizeof(kname)) &&
-		    !dmr_blk_read(kname, &b))
-			inflight[i] = b.inflight;
+		if (dmr_blk_kname_of(devs[i].kdev, kname, sizeof(kname)) ||
+		    dmr_blk_read(kname, &blk[i]))
+			memset(&blk[i], 0, sizeof(blk[i]));
 	}
 	nr_acc = read_bpf_ios(o, s->now_ns, acc);
 	for (int i = 0; i < nr_devs && !ret; i++) {
@@ -439,10 +481,10 @@ static int scan_ios(struct hang_snapshot *s, const struct hang_scan_opts *o)
 			}
 		}
 		dmr_blk_kname_of(d->kdev, kname, sizeof(kname));
-		ret = scan_old_io(s, o, d, kname, inflight[i], tracked);
+		ret = scan_old_io(s, o, d, kname, &blk[i], tracked);
 	}
 out:
-	free(inflight);
+	free(blk);
 	dmr_dm_free_list(devs, nr_devs);
 	return ret;
 }

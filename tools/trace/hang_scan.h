@@ -64,12 +64,19 @@ struct hang_scan_opts {
 };
 
 /*
- * I/O a remap device had in flight at the first scan that the BPF map does
- * not hold: issued before the tool.  Only ever decreases; kept across scans.
+ * Per remap device, kept across scans: I/O that has been outstanding since
+ * before the tool could see it start.  Without BPF: since when the device
+ * has had I/O in flight and completed none (its time spent by completed I/O
+ * did not grow and its in-flight count did not drop).  With BPF (--sectors): the
+ * in-flight I/O missing from the map at the first scan (issued before the
+ * tool), only ever decreasing.
  */
 struct hang_old_io {
 	uint32_t kdev;
-	uint64_t remaining;		/* the lowest count seen since */
+	uint64_t remaining;		/* BPF: the lowest count seen since */
+	uint64_t done_ms;		/* counters: the device's done_ms (blkdev.h) at `since_ns` */
+	uint32_t inflight;		/* counters: at the last scan */
+	uint64_t since_ns;		/* counters: no completion since */
 	bool held;			/* a device below was suspended at the first scan */
 	char target[16];		/* where it waits, as first seen: it does not move */
 };

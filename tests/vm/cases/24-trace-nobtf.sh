@@ -24,7 +24,7 @@ start_tracer "$EV" events -j
 EVPID=$TPID
 start_tracer "$LAT" latency -j
 LATPID=$TPID
-start_tracer "$HANG" hang -t 2 -j
+start_tracer "$HANG" hang -t 2 -j --sectors
 HANGPID=$TPID
 check "events fell back to raw_tp" grep -q "(raw_tp)" "$EV.err"
 check "latency fell back to raw_tp" grep -q "(raw_tp)" "$LAT.err"
