@@ -212,7 +212,7 @@ void hang_print_io(const struct hang_out *o, const struct hang_io *io, uint64_t 
 	if (io->has_sector)
 		printf(" at sector %llu", (unsigned long long)io->sector);
 	else
-		printf(" (issued before the tracer started)");
+		printf(" (from dm's counters: no sector, the age is a lower bound)");
 	putchar('\n');
 }
 
