@@ -20,7 +20,7 @@ const char *argp_program_version = PROG " " DMREMAP_VERSION;
 static const struct dmr_command commands[] = {
 	{ "events", cmd_events, "remap, I/O error, pending, lost, metadata commit and teardown events" },
 	{ "latency", cmd_latency, "latency histograms per device, op and path; metadata commits" },
-	{ "hang", cmd_hang, "stalled work items, teardown phases and I/O, each reported once" },
+	{ "hang", cmd_hang, "what is stuck now: work items, dm suspends/removals, remap I/O" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -41,13 +41,14 @@ static const char main_doc[] =
 "             events, one per line (or JSON lines with -j)\n"
 "  latency    log2 latency histograms per device, op and path (main/spare),\n"
 "             I/O counters, metadata commit latency; per interval\n"
-"  hang       teardown-hang debugger: work items, suspend/teardown phases and\n"
-"             I/Os stalled longer than a threshold, reported once and cleared\n"
+"  hang       teardown-hang debugger: what is stuck now, including stalls\n"
+"             older than the tool: work items, dm suspends/removals with the\n"
+"             devices below them, remap I/O; each reported once and cleared\n"
 "\n"
 "Examples:\n"
 "  dmremap-trace events              # every event of every remap device\n"
 "  dmremap-trace latency 1 5         # five 1-second latency reports\n"
-"  dmremap-trace hang -t 2           # stalls longer than 2 seconds\n"
+"  dmremap-trace hang --once         # what is stuck now, then exit\n"
 "  dmremap-trace events -j r0        # JSON lines, device r0 only\n"
 "  dmremap-trace events -d 10        # stop after 10 seconds\n"
 "  dmremap-trace events -h           # options of a command\n";
