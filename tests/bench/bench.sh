@@ -1,7 +1,8 @@
 #!/bin/sh
 # make bench: throughput of dm-remap against dm-linear on the same null_blk
 # disk, and of the traced path against the untraced one.  Each
-# configuration runs RUNS times; the table shows medians and ratios.
+# configuration runs RUNS times; the table shows medians and ratios, and
+# `bench:` lines the ratios that have a goal.
 # Numbers come from a TCG guest: compare ratios, not absolute values.
 . /run/vmrun-lib/common.sh
 
@@ -56,5 +57,33 @@ for rw in randread randwrite; do
 		printf "%-10s %12d %12d %12s %10.3f %12s\n", w, l, r, t, r / l, tr }'
 done
 echo "(IOPS, median of $RUNS runs of ${SECS}s, 4 KiB, iodepth 8, null_blk, TCG guest)"
+
+# The cost of leaving `dmremap-trace hang` attached: random 4 KiB reads of
+# the remap device and of an unrelated loop device, with and without it.
+modprobe loop
+nullb_create lo 256 || bail "null_blk for loop"
+[ -b /dev/loop0 ] || mknod /dev/loop0 b 7 0
+losetup /dev/loop0 /dev/lo || bail "losetup"
+: >"$SCRATCH/hr0" && : >"$SCRATCH/hr1" && : >"$SCRATCH/hl0" && : >"$SCRATCH/hl1"
+i=0
+while [ $i -lt "$RUNS" ]; do
+	iops /dev/mapper/rem randread >>"$SCRATCH/hr0"
+	iops /dev/loop0 randread >>"$SCRATCH/hl0"
+	dmremap-trace hang >/dev/null 2>&1 &
+	TRACER=$!
+	sleep 2
+	iops /dev/mapper/rem randread >>"$SCRATCH/hr1"
+	iops /dev/loop0 randread >>"$SCRATCH/hl1"
+	kill -INT $TRACER
+	wait $TRACER
+	i=$((i + 1))
+done
+# bench: NAME VALUE (goal OP VALUE)
+for dev in remap:hr loop:hl; do
+	awk -v n="${dev%%:*}" -v a="$(median <"$SCRATCH/${dev#*:}1")" \
+		-v b="$(median <"$SCRATCH/${dev#*:}0")" 'BEGIN {
+		printf "bench: hang_attached_vs_not_randread_4k_%s %.3f (goal >= 0.95)\n", n, a / b }'
+done
+losetup -d /dev/loop0
 dmsetup remove rem
 dmsetup remove lin

@@ -204,6 +204,45 @@ out:
 	return ret;
 }
 
+int dmr_dm_remap_legs(const char *name, uint32_t *main_dev, uint32_t *spare_dev)
+{
+	struct dm_task *dmt;
+	struct dm_info info;
+	void *next = NULL;
+	int ret;
+
+	ensure_logger();
+	dmt = dm_task_create(DM_DEVICE_TABLE);
+	if (!dmt)
+		return -ENOMEM;
+	if (!dm_task_set_name(dmt, name)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = info_task(dmt, &info);
+	if (ret)
+		goto out;
+	ret = -ENOENT;
+	do {
+		uint64_t start, length;
+		char *type = NULL, *params = NULL;
+		unsigned int ma1, mi1, ma2, mi2;
+
+		next = dm_get_next_target(dmt, next, &start, &length, &type, &params);
+		/* the table line starts "MAIN SPARE", each as MAJ:MIN */
+		if (type && !strcmp(type, DMR_TARGET_NAME) && params &&
+		    sscanf(params, "%u:%u %u:%u", &ma1, &mi1, &ma2, &mi2) == 4) {
+			*main_dev = DM_REMAP_MKDEV(ma1, mi1);
+			*spare_dev = DM_REMAP_MKDEV(ma2, mi2);
+			ret = 0;
+			break;
+		}
+	} while (next);
+out:
+	dm_task_destroy(dmt);
+	return ret;
+}
+
 struct list_ctx {
 	struct dmr_dm_dev *devs;
 	int n, cap;

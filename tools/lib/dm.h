@@ -64,6 +64,12 @@ int dmr_dm_list_remap(struct dmr_dm_dev **devs);
 void dmr_dm_free_list(struct dmr_dm_dev *devs, int n);
 
 /*
+ * main and spare devices (kernel dev_t) of dm device `name`'s remap target,
+ * from its table: 0, -ENXIO (no such device) or -ENOENT (no remap target)
+ */
+int dmr_dm_remap_legs(const char *name, uint32_t *main_dev, uint32_t *spare_dev);
+
+/*
  * Display names and numbers of every dm device; callback per device, stop
  * on non-zero (returned).  0 or -errno when the list cannot be had.
  */

@@ -2,6 +2,7 @@
 # The tracer's three commands work with a dm-remap.ko whose .BTF section was
 # stripped (raw_tp fallback), and fail with a clear error without the module.
 . /run/vmrun-lib/common.sh
+. /run/vmrun-lib/trace.sh
 
 NOBTF=/lib/modules/$(uname -r)/extra-nobtf/dm-remap.ko
 [ -f "$NOBTF" ] || bail "no stripped module at $NOBTF"
@@ -16,21 +17,6 @@ LEN=$(sectors_of /dev/main)
 echo "0 $(sectors_of /dev/sp) linear /dev/sp 0" | dmsetup create splin || bail "spare linear"
 echo "0 $LEN remap /dev/main /dev/mapper/splin" | dmsetup create r0 || bail "create r0"
 
-start_tracer() {	# start_tracer OUT ARGS...
-	_o=$1
-	shift
-	dmremap-trace "$@" >"$_o" 2>"$_o.err" &
-	TPID=$!
-	wait_for grep -q Tracing "$_o.err" || bail "tracer did not start: $(tail -n 3 "$_o.err")"
-}
-waited() {
-	wait "$2"
-	check_eq "$1" 0 "$?"
-}
-has() {
-	grep -q "$2" "$1"
-}
-
 EV=$SCRATCH/ev.json
 LAT=$SCRATCH/lat.json
 HANG=$SCRATCH/hang.json
@@ -38,7 +24,7 @@ start_tracer "$EV" events -j
 EVPID=$TPID
 start_tracer "$LAT" latency -j
 LATPID=$TPID
-start_tracer "$HANG" hang -t 2 -j
+start_tracer "$HANG" hang -t 2 -j --sectors
 HANGPID=$TPID
 check "events fell back to raw_tp" grep -q "(raw_tp)" "$EV.err"
 check "latency fell back to raw_tp" grep -q "(raw_tp)" "$LAT.err"
@@ -63,11 +49,11 @@ WRITER=$!
 sleep 1
 dmsetup suspend r0 &
 SUSPENDER=$!
-check "raw_tp: stuck_work remap_worker" \
-	wait_for has "$HANG" '"event":"stuck_work","function":"remap_worker","module":"dm_remap"'
-check "raw_tp: stuck_teardown of r0" wait_for has "$HANG" '"event":"stuck_teardown","device":"r0"'
-check "raw_tp: stuck_io of r0 (io_done's trailing id read as ctx[7])" \
-	wait_for has "$HANG" '"event":"stuck_io","device":"r0",.*"sector":4096'
+check_wait "raw_tp: stuck_work remap_worker" \
+	has "$HANG" '"event":"stuck_work","function":"remap_worker","module":"dm_remap"'
+check_wait "raw_tp: stuck_teardown of r0" has "$HANG" '"event":"stuck_teardown","device":"r0"'
+check_wait "raw_tp: stuck_io of r0 (io_done's trailing id read as ctx[7])" \
+	has "$HANG" '"event":"stuck_io","device":"r0",.*"sector":4096'
 dmsetup resume splin
 waited "the write completes" "$WRITER"
 waited "the suspend completes" "$SUSPENDER"

@@ -4,25 +4,13 @@
 # gives non-empty histograms after fio load, split between main and spare
 # (a remapped block is read from the spare), with Prometheus-ready bounds.
 . /run/vmrun-lib/common.sh
+. /run/vmrun-lib/trace.sh
 
 nullb_create main 64 || bail "null_blk main"
 nullb_create spare 16 || bail "null_blk spare"
 LEN=$(sectors_of /dev/main)
 echo "0 $LEN remap /dev/main /dev/spare" | dmsetup create r0 || bail "create r0"
 is_blockdev /dev/mapper/r0 || bail "no /dev/mapper/r0"
-
-# start_tracer OUT ARGS...: runs dmremap-trace ARGS in the background
-start_tracer() {
-	_o=$1
-	shift
-	dmremap-trace "$@" >"$_o" 2>"$_o.err" &
-	TPID=$!
-	wait_for grep -q Tracing "$_o.err" || bail "tracer did not start: $(cat "$_o.err")"
-}
-waited() {	# waited DESCRIPTION PID: PID (a child of this shell) exited 0
-	wait "$2"
-	check_eq "$1" 0 "$?"
-}
 
 EV=$SCRATCH/events.json
 LAT=$SCRATCH/latency.json
@@ -52,9 +40,6 @@ kill -INT "$EVPID" "$LATPID"
 waited "events exits cleanly" "$EVPID"
 waited "latency exits cleanly (one report at SIGINT)" "$LATPID"
 
-has() {	# has FILE PATTERN
-	grep -q "$2" "$1"
-}
 check "io_error event: r0, main, write, sector 2048" \
 	has "$EV" '"event":"io_error","device":"r0",.*"target":"main","op":"write","sector":2048,"nr_sectors":8,"error":-5,"errno":"EIO"'
 check "remap event: r0, block 256, write_error" \

@@ -1,0 +1,80 @@
+#!/bin/sh
+# dmremap-trace hang without a stall: --once prints that nothing is stuck
+# and exits 0 (no JSON line with -j); tracers left attached (the default,
+# hook-free one and one with --sectors) during a healthy random read/write
+# load on a remap device and an unrelated loop device report nothing.  Then
+# one remap write stuck under a suspended main AFTER they started is
+# stuck_io: from dm's counters (age a lower bound, no sector) and, with
+# --sectors, with its exact age and sector.
+. /run/vmrun-lib/common.sh
+. /run/vmrun-lib/trace.sh
+
+nullb_create nbmain 64 || bail "null_blk main"
+nullb_create sp 16 || bail "null_blk spare"
+nullb_create nbl 64 || bail "null_blk for loop"
+LEN=$(sectors_of /dev/nbmain)
+echo "0 $LEN linear /dev/nbmain 0" | dmsetup create mainlin || bail "main linear"
+echo "0 $LEN remap /dev/mapper/mainlin /dev/sp" | dmsetup create r0 || bail "create r0"
+dmsetup mknodes
+modprobe loop || bail "modprobe loop"
+[ -b /dev/loop0 ] || mknod /dev/loop0 b 7 0
+losetup /dev/loop0 /dev/nbl || bail "losetup"
+
+TXT=$SCRATCH/once.txt
+dmremap-trace hang --once -t 2 >"$TXT" 2>&1
+check_eq "--once without stalls exits 0" 0 "$?"
+check "--once says nothing is stuck" grep -qx "no stall longer than 2 s" "$TXT"
+ONCE=$SCRATCH/once.json
+dmremap-trace hang --once -t 2 -j >"$ONCE" 2>"$ONCE.err"
+check_eq "--once -j without stalls exits 0" 0 "$?"
+check_eq "--once -j prints no line" 0 "$(wc -l <"$ONCE")"
+
+OUT=$SCRATCH/hang.json
+start_tracer "$OUT" hang -t 2 -j --sectors
+TRACER=$TPID
+check "--sectors attaches BPF" grep -q "remap I/O via " "$OUT.err"
+PLAIN=$SCRATCH/plain.json
+start_tracer "$PLAIN" hang -t 2 -j
+PLAINPID=$TPID
+check "the default tracer attaches nothing" grep -q "remap I/O from dm's counters" "$PLAIN.err"
+LOADS=
+for dev in /dev/mapper/r0 /dev/loop0; do
+	fio --name=healthy --filename=$dev --rw=randrw --bs=4k --direct=1 --ioengine=libaio \
+		--iodepth=8 --size=32m --time_based --runtime=8 >"$SCRATCH/fio.$(basename $dev)" 2>&1 &
+	LOADS="$LOADS $!"
+done
+for p in $LOADS; do
+	waited "a healthy load exits 0" "$p"
+done
+check "the loads ran" sh -c "grep -q 'IOPS=' $SCRATCH/fio.r0 && grep -q 'IOPS=' $SCRATCH/fio.loop0"
+check_eq "no report under a healthy load (--sectors)" 0 "$(wc -l <"$OUT")"
+check_eq "no report under a healthy load (default)" 0 "$(wc -l <"$PLAIN")"
+
+# one write that gets stuck after the tracer started: exact age and sector
+dmsetup suspend mainlin || bail "suspend main"
+make_ref "$SCRATCH/a" 4
+write_at /dev/mapper/r0 "$SCRATCH/a" 3072 &
+WRITER=$!
+check_wait "stuck_io r0, target main, 1 I/O, exact age, sector 6144" \
+	has "$OUT" '"event":"stuck_io","device":"r0","dev":"[0-9:]*","target":"main","count":1,"seconds":[0-9.]*,"age_exact":true,"sector":6144}'
+S=$(json_line "$OUT" '"event":"stuck_io"')
+at_least "reported past the threshold (>= 2 s)" 2 "$(json_num "$S" seconds)"
+check_wait "default: stuck_io r0, target main, 1 I/O, age a lower bound, no sector" \
+	has "$PLAIN" '"event":"stuck_io","device":"r0","dev":"[0-9:]*","target":"main","count":1,"seconds":[0-9.]*,"age_exact":false,"sector":null}'
+P=$(json_line "$PLAIN" '"event":"stuck_io"')
+at_least "default: reported past the threshold (>= 2 s)" 2 "$(json_num "$P" seconds)"
+dmsetup resume mainlin
+waited "the write completes" "$WRITER"
+check_wait "cleared" has "$OUT" '"event":"cleared","stall":"stuck_io","device":"r0","target":"main","count":1'
+check_wait "default: cleared" has "$PLAIN" '"event":"cleared","stall":"stuck_io","device":"r0","target":"main","count":1'
+check_eq "nothing else was reported (--sectors)" 2 "$(wc -l <"$OUT")"
+check_eq "nothing else was reported (default)" 2 "$(wc -l <"$PLAIN")"
+stop_tracer "the tracer exits cleanly" "$TRACER"
+stop_tracer "the default tracer too" "$PLAINPID"
+check "the write reads back" same_data /dev/mapper/r0 "$SCRATCH/a" 3072
+check "cleanup" sh -c "losetup -d /dev/loop0 && dmsetup remove r0 && dmsetup remove mainlin"
+check "rmmod dm_remap" rmmod dm_remap
+check "no hung-task or warning in the kernel log" kernel_log_clean
+show_output "$OUT"
+show_output "$PLAIN"
+finish

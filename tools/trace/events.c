@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * events.c - `dmremap-trace events`: one line (or JSON object) per remap,
+ * I/O error, pending, lost, metadata commit and teardown event of the
+ * dm_remap tracepoints (bpf/events.bpf.c).
+ */
+#define _GNU_SOURCE
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/types.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf_attach.h"
+#include "devcache.h"
+#include "dm.h"
+#include "json.h"
+#include "names.h"
+#include "signals.h"
+#include "dm_remap_events.h"
+#include "events.h"
+#include "events.skel.h"
+#include "trace.h"
+
+
+static struct events_env {
+	bool json;
+	bool verbose;
+	bool raw_tp;
+	unsigned long duration;		/* seconds, 0: until a signal */
+	int nr_devs;
+	const char *devs[DMR_MAX_FILTER_DEVS];
+} ev_env;
+
+
+static const struct argp_option events_opts[] = {
+	{ "json", 'j', NULL, 0, "JSON lines output", 0 },
+	{ "duration", 'd', "SECONDS", 0, "stop after SECONDS (default: until Ctrl-C/SIGTERM)", 0 },
+	{ "verbose", 'v', NULL, 0, "libbpf and libdevmapper debug output on stderr", 0 },
+	{ "raw-tp", OPT_RAW_TP, NULL, 0, "attach with raw_tp even when module BTF allows tp_btf", 0 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "show this help", 0 },
+	{ 0 },
+};
+
+static const char events_doc[] =
+"Print one line per dm-remap remap, I/O error, pending block, lost sectors,\n"
+"metadata commit and teardown (suspend/resume/destroy) event.\n"
+"DEVICE is a dm name, MAJ:MIN or a device node; without one, every device.\n"
+"\v"
+"Output: TIME DEVICE EVENT FIELDS, or with -j one JSON object per line with\n"
+"at least \"event\" (tracepoint name without dm_remap_) and \"device\" (dm name;\n"
+"\"MAJ:MIN\" when the device is gone before its name was seen).\n"
+"\n"
+"Examples:\n"
+"  dmremap-trace events              # every event of every remap device\n"
+"  dmremap-trace events r0 r1        # devices r0 and r1 only\n"
+"  dmremap-trace events -j -d 10     # JSON lines for 10 seconds\n"
+"  dmremap-trace events /dev/dm-0    # by device node\n";
+
+static error_t events_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'j':
+		ev_env.json = true;
+		break;
+	case 'v':
+		ev_env.verbose = true;
+		break;
+	case OPT_RAW_TP:
+		ev_env.raw_tp = true;
+		break;
+	case 'd':
+		if (!parse_seconds(arg, &ev_env.duration) || !ev_env.duration)
+			argp_error(state, "invalid duration '%s': a positive number of seconds", arg);
+		break;
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		break;
+	case ARGP_KEY_ARG:
+		if (ev_env.nr_devs == DMR_MAX_FILTER_DEVS)
+			argp_error(state, "at most %d devices", DMR_MAX_FILTER_DEVS);
+		ev_env.devs[ev_env.nr_devs++] = arg;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+struct printer {
+	struct dmr_devcache *names;
+	uint64_t mono_to_real;		/* add to a CLOCK_MONOTONIC time */
+	bool json;
+};
+
+static void print_text(const struct printer *p, const struct dmr_event *e, const char *dev)
+{
+	uint64_t real = e->ts_ns + p->mono_to_real;
+	time_t secs = (time_t)(real / 1000000000ULL);
+	struct tm tm;
+	char ts[16];
+	const char *en;
+
+	localtime_r(&secs, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	printf("%s.%06llu %-16s %-10s ", ts, (unsigned long long)(real % 1000000000ULL / 1000),
+	       dev, dmr_event_name(e->type));
+	switch (e->type) {
+	case DMR_EV_IO_ERROR:
+		en = dmr_errno_name(e->io_error.error);
+		printf("target=%s op=%s sector=%llu nr_sectors=%u error=%d%s%s%s",
+		       dmr_target_name(e->io_error.target), dmr_op_name(e->io_error.op),
+		       (unsigned long long)e->io_error.sector, e->io_error.nr_sectors,
+		       e->io_error.error, en ? " (" : "", en ? en : "", en ? ")" : "");
+		break;
+	case DMR_EV_PENDING:
+		printf("block=%llu", (unsigned long long)e->pending.block);
+		break;
+	case DMR_EV_REMAP:
+		printf("block=%llu spare_block=%llu reason=%s",
+		       (unsigned long long)e->remap.block,
+		       (unsigned long long)e->remap.spare_block,
+		       dmr_reason_name(e->remap.reason));
+		break;
+	case DMR_EV_LOST:
+		printf("block=%llu nr_sectors=%u", (unsigned long long)e->lost.block,
+		       e->lost.nr_sectors);
+		break;
+	case DMR_EV_MD_COMMIT:
+		en = dmr_errno_name(e->md_commit.error);
+		printf("seq=%llu entries=%u latency=%.3fms error=%d%s%s%s",
+		       (unsigned long long)e->md_commit.seq, e->md_commit.entries,
+		       (double)e->md_commit.latency_ns / 1e6, e->md_commit.error,
+		       en ? " (" : "", en ? en : "", en ? ")" : "");
+		break;
+	case DMR_EV_TEARDOWN:
+		printf("phase=%s stage=%s inflight=%u", dmr_phase_name(e->teardown.phase),
+		       dmr_stage_name(e->teardown.stage), e->teardown.inflight);
+		break;
+	default:
+		break;
+	}
+	printf(" [%.*s %u]\n", DMR_TASK_COMM_LEN, e->comm, e->pid);
+}
+
+static void print_json(const struct printer *p, const struct dmr_event *e, const char *dev)
+{
+	uint64_t real = e->ts_ns + p->mono_to_real;
+	char devt[32], comm[DMR_TASK_COMM_LEN + 1];
+	struct dmr_json j;
+	const char *en;
+
+	memcpy(comm, e->comm, DMR_TASK_COMM_LEN);
+	comm[DMR_TASK_COMM_LEN] = '\0';
+	dmr_json_begin(&j, stdout);
+	dmr_json_double(&j, "time", (double)real / 1e9, 6);
+	dmr_json_u64(&j, "ts_ns", e->ts_ns);
+	dmr_json_str(&j, "event", dmr_event_name(e->type));
+	dmr_json_str(&j, "device", dev);
+	dmr_json_str(&j, "dev", dmr_devt_str(e->dev, devt, sizeof(devt)));
+	switch (e->type) {
+	case DMR_EV_IO_ERROR:
+		dmr_json_str(&j, "target", dmr_target_name(e->io_error.target));
+		dmr_json_str(&j, "op", dmr_op_name(e->io_error.op));
+		dmr_json_u64(&j, "sector", e->io_error.sector);
+		dmr_json_u64(&j, "nr_sectors", e->io_error.nr_sectors);
+		dmr_json_i64(&j, "error", e->io_error.error);
+		en = dmr_errno_name(e->io_error.error);
+		dmr_json_str(&j, "errno", en);
+		break;
+	case DMR_EV_PENDING:
+		dmr_json_u64(&j, "block", e->pending.block);
+		break;
+	case DMR_EV_REMAP:
+		dmr_json_u64(&j, "block", e->remap.block);
+		dmr_json_u64(&j, "spare_block", e->remap.spare_block);
+		dmr_json_str(&j, "reason", dmr_reason_name(e->remap.reason));
+		break;
+	case DMR_EV_LOST:
+		dmr_json_u64(&j, "block", e->lost.block);
+		dmr_json_u64(&j, "nr_sectors", e->lost.nr_sectors);
+		break;
+	case DMR_EV_MD_COMMIT:
+		dmr_json_u64(&j, "seq", e->md_commit.seq);
+		dmr_json_u64(&j, "entries", e->md_commit.entries);
+		dmr_json_u64(&j, "latency_ns", e->md_commit.latency_ns);
+		dmr_json_i64(&j, "error", e->md_commit.error);
+		break;
+	case DMR_EV_TEARDOWN:
+		dmr_json_str(&j, "phase", dmr_phase_name(e->teardown.phase));
+		dmr_json_str(&j, "stage", dmr_stage_name(e->teardown.stage));
+		dmr_json_u64(&j, "inflight", e->teardown.inflight);
+		break;
+	default:
+		break;
+	}
+	dmr_json_str(&j, "comm", comm);
+	dmr_json_u64(&j, "pid", e->pid);
+	dmr_json_end(&j);
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct printer *p = ctx;
+	const struct dmr_event *e = data;
+	const char *dev;
+
+	if (size < sizeof(*e))
+		return 0;
+	dev = dmr_devcache_name(p->names, e->dev);
+	if (p->json)
+		print_json(p, e, dev);
+	else
+		print_text(p, e, dev);
+	return 0;
+}
+
+int cmd_events(int argc, char **argv)
+{
+	static const struct argp argp = {
+		.options = events_opts,
+		.parser = events_parse,
+		.args_doc = "[DEVICE...]",
+		.doc = events_doc,
+	};
+	struct dmr_bpf_opts bo = { 0 };
+	struct dmr_bpf_links links = { 0 };
+	struct events_bpf *skel = NULL;
+	struct ring_buffer *rb = NULL;
+	struct printer pr = { 0 };
+	uint64_t deadline = 0;
+	char err[256];
+	int ret = 1, n;
+
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
+		return EXIT_USAGE;
+
+	bo.verbose = ev_env.verbose;
+	bo.force_raw_tp = ev_env.raw_tp;
+	bo.need_btf = false;	/* no CO-RE: raw_tp works on kernels without BTF */
+	dmr_dm_set_verbose(ev_env.verbose);
+	if (dmr_bpf_check_env(&bo, err, sizeof(err))) {
+		fprintf(stderr, PROG ": %s\n", err);
+		return 1;
+	}
+
+	skel = events_bpf__open();
+	if (!skel) {
+		fprintf(stderr, PROG ": cannot open the BPF object: %s\n", strerror(errno));
+		return 1;
+	}
+	for (int i = 0; i < ev_env.nr_devs; i++) {
+		uint32_t kdev;
+		int r = dmr_dm_resolve(ev_env.devs[i], &kdev);
+
+		if (r) {
+			fprintf(stderr, PROG ": no such dm device '%s'%s%s\n", ev_env.devs[i],
+				r == -ENXIO ? "" : ": ", r == -ENXIO ? "" : strerror(-r));
+			goto out;
+		}
+		skel->rodata->filter_devs[i] = kdev;
+	}
+	skel->rodata->nr_filter_devs = (uint32_t)ev_env.nr_devs;
+
+	if (dmr_bpf_load_attach(skel->obj, &bo, &links, err, sizeof(err))) {
+		fprintf(stderr, PROG ": %s\n", err);
+		goto out;
+	}
+
+	pr.json = ev_env.json;
+	pr.names = dmr_devcache_new();
+	if (!pr.names) {
+		fprintf(stderr, PROG ": out of memory\n");
+		goto out;
+	}
+	dmr_devcache_prime(pr.names);
+	pr.mono_to_real = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &pr, NULL);
+	if (!rb) {
+		fprintf(stderr, PROG ": cannot open the ring buffer: %s\n", strerror(errno));
+		goto out;
+	}
+	if (dmr_signals_install()) {
+		fprintf(stderr, PROG ": cannot install signal handlers: %s\n", strerror(errno));
+		goto out;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	fprintf(stderr, "Tracing dm_remap events (%s)...%s\n", dmr_attach_mode_name(links.mode),
+		ev_env.duration ? "" : " Hit Ctrl-C to end.");
+	if (!pr.json)
+		printf("%-15s %-16s %-10s %s\n", "TIME", "DEVICE", "EVENT", "FIELDS");
+	if (ev_env.duration)
+		deadline = clock_ns(CLOCK_MONOTONIC) + ev_env.duration * 1000000000ULL;
+
+	ret = 0;
+	while (!dmr_should_exit()) {
+		int timeout = 100;
+
+		if (deadline) {
+			uint64_t now = clock_ns(CLOCK_MONOTONIC);
+
+			if (now >= deadline)
+				break;
+			if (deadline - now < 100000000ULL)
+				timeout = (int)((deadline - now) / 1000000ULL) + 1;
+		}
+		n = ring_buffer__poll(rb, timeout);
+		if (n == -EINTR)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, PROG ": reading the ring buffer: %s\n", strerror(-n));
+			ret = 1;
+			break;
+		}
+	}
+	ring_buffer__consume(rb);
+	fflush(stdout);
+	if (skel->bss->dropped)
+		fprintf(stderr, PROG ": %llu events lost (ring buffer full)\n",
+			(unsigned long long)skel->bss->dropped);
+out:
+	ring_buffer__free(rb);
+	dmr_bpf_detach(&links);
+	events_bpf__destroy(skel);
+	dmr_devcache_free(pr.names);
+	return ret;
+}
+

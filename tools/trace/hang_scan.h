@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hang_scan.h - the parts of `dmremap-trace hang`:
+ *   hang_scan.c  what is stuck now, from the kernel's own state (/proc,
+ *                sysfs) and the I/O start times of bpf/hang.bpf.c
+ *   hang_report.c  text and JSON lines for each stall
+ *   hang.c       the command: options, the stall table (each stall
+ *                reported once and once more when it clears), the loop
+ */
+#ifndef DMREMAP_TRACE_HANG_SCAN_H
+#define DMREMAP_TRACE_HANG_SCAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "blkdev.h"
+#include "dm.h"
+#include "ktask.h"
+
+/* stalls followed at once; more are counted, never repeated */
+#define HANG_MAX_STALLS		1024
+
+enum stall_kind { STALL_WORK, STALL_TEARDOWN, STALL_IO };
+
+/* a busy work item of any workqueue, asleep too long */
+struct hang_work {
+	struct dmr_ktask task;		/* the kworker, with its stack */
+	char function[64];		/* the work function: the frame under process_one_work */
+	char module[64];		/* its module, "vmlinux" for the kernel */
+	char workqueue[32];		/* from the kworker's name, "+WQ" */
+	double seconds;			/* asleep for */
+};
+
+/* a suspend, resume or removal of a dm device that does not finish */
+struct hang_teardown {
+	struct dmr_ktask task;		/* the waiting process, with its stack */
+	char device[DMR_DM_NAME_LEN];	/* display name from its ioctl, or "unknown" */
+	char kname[DMR_BLK_KNAME_LEN];	/* "dm-0", "" when not found */
+	char operation[16];		/* suspend, resume, remove, ... */
+	char phase[24];			/* presuspend, postsuspend, dtr, ... */
+	char waits_in[64];		/* the innermost frame that is not the scheduler */
+	double seconds;
+	uint32_t inflight;		/* the device's I/O in flight (sysfs) */
+	uint32_t main_dev, spare_dev;	/* remap legs, 0 when unknown */
+};
+
+/* I/O of a remap device outstanding too long, per device and target */
+struct hang_io {
+	uint32_t kdev;
+	char device[DMR_DM_NAME_LEN];	/* display name */
+	char target[16];		/* main, spare, worker, unknown */
+	uint64_t count;
+	double seconds;			/* of the oldest */
+	bool age_exact;			/* false: started before the tool, seconds is a lower bound */
+	bool has_sector;
+	uint64_t sector;		/* of the oldest, when known */
+};
+
+struct hang_scan_opts {
+	uint64_t threshold_ns;
+	uint64_t tool_start_ns;		/* CLOCK_MONOTONIC */
+	bool first;			/* first scan: note the I/O issued before the tool */
+	int ios_fd, errors_fd;		/* BPF maps, -1 without BPF */
+};
+
+/*
+ * Per remap device, kept across scans: I/O that has been outstanding since
+ * before the tool could see it start.  Without BPF: since when the device
+ * has had I/O in flight and completed none (its time spent by completed I/O
+ * did not grow and its in-flight count did not drop).  With BPF (--sectors): the
+ * in-flight I/O missing from the map at the first scan (issued before the
+ * tool), only ever decreasing.
+ */
+struct hang_old_io {
+	uint32_t kdev;
+	uint64_t remaining;		/* BPF: the lowest count seen since */
+	uint64_t done_ms;		/* counters: the device's done_ms (blkdev.h) at `since_ns` */
+	uint32_t inflight;		/* counters: at the last scan */
+	uint64_t since_ns;		/* counters: no completion since */
+	bool held;			/* a device below was suspended at the first scan */
+	char target[16];		/* where it waits, as first seen: it does not move */
+};
+
+struct hang_snapshot {
+	struct hang_old_io *old;	/* kept across scans */
+	int nr_old, cap_old;
+	struct hang_work *works;
+	int nr_works, cap_works;
+	struct hang_teardown *tdowns;
+	int nr_tdowns, cap_tdowns;
+	struct hang_io *ios;
+	int nr_ios, cap_ios;
+	uint64_t now_ns;		/* CLOCK_MONOTONIC of the scan */
+};
+
+/*
+ * A followed stall of task tid (work: function what; teardown: any dm
+ * phase) that this scan did not report, because the task woke up for a
+ * moment (block I/O waits wake every half hung-task timeout) or is on a
+ * CPU: true while the task is still in it, so that it is not cleared.
+ */
+bool hang_still_in(enum stall_kind kind, pid_t tid, const char *what);
+
+/* what is stuck now: 0 or -errno (the snapshot is reset first) */
+int hang_scan(struct hang_snapshot *s, const struct hang_scan_opts *o);
+void hang_snapshot_free(struct hang_snapshot *s);
+
+/* output (hang_report.c) */
+struct hang_out {
+	bool json;
+	uint64_t mono_to_real;		/* add to CLOCK_MONOTONIC */
+};
+
+void hang_print_work(const struct hang_out *o, const struct hang_work *w, uint64_t now);
+void hang_print_teardown(const struct hang_out *o, const struct hang_teardown *t, uint64_t now);
+void hang_print_io(const struct hang_out *o, const struct hang_io *io, uint64_t now);
+/* a reported stall ended: what, detail and num as kept in the stall table */
+void hang_print_cleared(const struct hang_out *o, enum stall_kind kind, const char *what,
+			const char *detail, uint64_t num, double seconds, uint64_t now);
+void hang_print_overflow(const struct hang_out *o, uint64_t not_followed, uint64_t now);
+
+#endif /* DMREMAP_TRACE_HANG_SCAN_H */

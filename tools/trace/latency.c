@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * latency.c - `dmremap-trace latency`: log2 latency histograms per device,
+ * op and path, I/O counters and metadata commit latency, per interval
+ * (tools/lib/dmr_iostats, bpf/iostats.bpf.c).
+ */
+#define _GNU_SOURCE
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "devcache.h"
+#include "dm.h"
+#include "dmr_iostats.h"
+#include "hist.h"
+#include "json.h"
+#include "names.h"
+#include "signals.h"
+#include "trace.h"
+
+
+static struct latency_env {
+	bool json;
+	bool verbose;
+	bool raw_tp;
+	unsigned long interval;		/* seconds; 0: one report at Ctrl-C/SIGTERM */
+	unsigned long count;		/* reports; 0: unlimited */
+	int nargs;
+} lat_env;
+
+static const struct argp_option latency_opts[] = {
+	{ "json", 'j', NULL, 0, "JSON lines output (buckets with Prometheus le bounds)", 0 },
+	{ "verbose", 'v', NULL, 0, "libbpf and libdevmapper debug output on stderr", 0 },
+	{ "raw-tp", OPT_RAW_TP, NULL, 0, "attach with raw_tp even when module BTF allows tp_btf", 0 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "show this help", 0 },
+	{ 0 },
+};
+
+static const char latency_doc[] =
+"Summarize the latency of dm-remap I/O as log2 histograms (nanoseconds) per\n"
+"device, operation and path (main: served by the main device; spare: by the\n"
+"spare, i.e. remapped), with I/O, byte, error and remapped counts per device\n"
+"and operation, and the latency of metadata commits per device.\n"
+"INTERVAL: seconds between reports (default: one report at Ctrl-C/SIGTERM);\n"
+"COUNT: number of reports (default: unlimited).\n"
+"\v"
+"Histogram slots follow bcc: slot i holds [2^i, 2^(i+1)) ns.  With -j, one\n"
+"JSON object per line: \"event\":\"latency\" per device/op/path and\n"
+"\"event\":\"md_commit_latency\" per device, each with \"buckets\": every slot up\n"
+"to the highest used one as {\"le_ns\",\"le\",\"count\",\"cumulative\"}, where le\n"
+"(seconds) = (2^(i+1)-1) ns is the slot's exact upper bound, usable as a\n"
+"Prometheus le label; and \"event\":\"io\" per device/op with the counters.\n"
+"Only intervals with activity produce lines.\n"
+"\n"
+"Examples:\n"
+"  dmremap-trace latency             # one summary at Ctrl-C\n"
+"  dmremap-trace latency 1 10        # ten 1-second reports\n"
+"  dmremap-trace latency -j 5        # JSON lines every 5 seconds\n";
+
+static error_t latency_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'j':
+		lat_env.json = true;
+		break;
+	case 'v':
+		lat_env.verbose = true;
+		break;
+	case OPT_RAW_TP:
+		lat_env.raw_tp = true;
+		break;
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		break;
+	case ARGP_KEY_ARG:
+		if (lat_env.nargs == 0) {
+			if (!parse_seconds(arg, &lat_env.interval) || !lat_env.interval)
+				argp_error(state, "invalid interval '%s': a positive number of seconds",
+					   arg);
+		} else if (lat_env.nargs == 1) {
+			if (!parse_seconds(arg, &lat_env.count) || !lat_env.count)
+				argp_error(state, "invalid count '%s': a positive number", arg);
+		} else {
+			argp_error(state, "too many arguments");
+		}
+		lat_env.nargs++;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* "buckets":[...] of slots[0..used) */
+static void json_buckets(struct dmr_json *j, const uint64_t *slots, unsigned int n)
+{
+	unsigned int used = dmr_hist_used(slots, n);
+	uint64_t cum = 0;
+
+	dmr_json_key(j, "buckets");
+	fputc('[', j->f);
+	for (unsigned int i = 0; i < used; i++) {
+		cum += slots[i];
+		fprintf(j->f, "%s{\"le_ns\":%llu,\"le\":%.9g,\"count\":%llu,\"cumulative\":%llu}",
+			i ? "," : "", (unsigned long long)dmr_hist_slot_high(i),
+			dmr_hist_le(i, 1e-9), (unsigned long long)slots[i],
+			(unsigned long long)cum);
+	}
+	fputc(']', j->f);
+}
+
+static void json_head(struct dmr_json *j, const char *event, double now, double secs,
+		      const char *name, uint32_t kdev)
+{
+	char devt[32];
+
+	dmr_json_begin(j, stdout);
+	dmr_json_double(j, "time", now, 6);
+	dmr_json_double(j, "interval_s", secs, 3);
+	dmr_json_str(j, "event", event);
+	dmr_json_str(j, "device", name);
+	dmr_json_str(j, "dev", dmr_devt_str(kdev, devt, sizeof(devt)));
+}
+
+static void latency_report(const struct dmr_iostats_snap *s, struct dmr_devcache *names, bool json)
+{
+	double now = (double)clock_ns(CLOCK_REALTIME) / 1e9;
+	double secs = (double)s->interval_ns / 1e9;
+	struct dmr_json j;
+	bool any = false;
+
+	if (!json) {
+		time_t t = time(NULL);
+		struct tm tm;
+		char ts[16];
+
+		localtime_r(&t, &tm);
+		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+		printf("\n%s (%.1f s)\n", ts, secs);
+	}
+	for (size_t i = 0; i < s->nr_io; i++) {
+		const struct dmr_iostats_io *io = &s->io[i];
+		const char *name;
+
+		if (!io->v.ios)
+			continue;
+		any = true;
+		name = dmr_devcache_name(names, io->dev);
+		if (json) {
+			json_head(&j, "io", now, secs, name, io->dev);
+			dmr_json_str(&j, "op", dmr_op_name(io->op));
+			dmr_json_u64(&j, "ios", io->v.ios);
+			dmr_json_u64(&j, "bytes", io->v.bytes);
+			dmr_json_u64(&j, "errors", io->v.errors);
+			dmr_json_u64(&j, "remapped", io->v.remapped);
+			dmr_json_end(&j);
+			continue;
+		}
+		printf("\ndevice = %s, op = %s: %llu I/O, %llu bytes, %llu errors, %llu remapped\n",
+		       name, dmr_op_name(io->op), (unsigned long long)io->v.ios,
+		       (unsigned long long)io->v.bytes, (unsigned long long)io->v.errors,
+		       (unsigned long long)io->v.remapped);
+		for (size_t k = 0; k < s->nr_lat; k++) {
+			const struct dmr_iostats_lat *l = &s->lat[k];
+
+			if (l->dev != io->dev || l->op != io->op || !l->v.count)
+				continue;
+			printf("\npath = %s: count %llu, avg %llu ns\n", dmr_path_name(l->path),
+			       (unsigned long long)l->v.count,
+			       (unsigned long long)(l->v.sum_ns / l->v.count));
+			dmr_hist_print(stdout, l->v.slots, DMR_IOSTATS_SLOTS, "nsecs");
+		}
+	}
+	for (size_t k = 0; json && k < s->nr_lat; k++) {
+		const struct dmr_iostats_lat *l = &s->lat[k];
+
+		if (!l->v.count)
+			continue;
+		json_head(&j, "latency", now, secs, dmr_devcache_name(names, l->dev), l->dev);
+		dmr_json_str(&j, "op", dmr_op_name(l->op));
+		dmr_json_str(&j, "path", dmr_path_name(l->path));
+		dmr_json_u64(&j, "count", l->v.count);
+		dmr_json_u64(&j, "sum_ns", l->v.sum_ns);
+		json_buckets(&j, l->v.slots, DMR_IOSTATS_SLOTS);
+		dmr_json_end(&j);
+	}
+	for (size_t k = 0; k < s->nr_md; k++) {
+		const struct dmr_iostats_md *m = &s->md[k];
+		const char *name;
+
+		if (!m->v.count)
+			continue;
+		any = true;
+		name = dmr_devcache_name(names, m->dev);
+		if (json) {
+			json_head(&j, "md_commit_latency", now, secs, name, m->dev);
+			dmr_json_u64(&j, "count", m->v.count);
+			dmr_json_u64(&j, "sum_ns", m->v.sum_ns);
+			dmr_json_u64(&j, "errors", m->v.errors);
+			dmr_json_u64(&j, "entries", m->v.entries);
+			json_buckets(&j, m->v.slots, DMR_IOSTATS_SLOTS);
+			dmr_json_end(&j);
+			continue;
+		}
+		printf("\ndevice = %s, metadata commits: count %llu, avg %llu ns, %llu errors, %llu entries\n",
+		       name, (unsigned long long)m->v.count,
+		       (unsigned long long)(m->v.sum_ns / m->v.count),
+		       (unsigned long long)m->v.errors, (unsigned long long)m->v.entries);
+		dmr_hist_print(stdout, m->v.slots, DMR_IOSTATS_SLOTS, "nsecs");
+	}
+	if (!json && !any)
+		printf("no completed I/O\n");
+	fflush(stdout);
+}
+
+/* forget the entries of devices that are gone, so the maps stay small */
+static void latency_prune(struct dmr_iostats *st, const struct dmr_iostats_snap *s)
+{
+	uint32_t devs[DMR_IOSTATS_MAX_DEVS];
+	size_t n = dmr_iostats_devs(s, devs, DMR_IOSTATS_MAX_DEVS);
+	char name[DMR_DM_NAME_LEN];
+
+	for (size_t i = 0; i < n; i++)
+		if (dmr_dm_name_of(devs[i], name, sizeof(name)) == -ENXIO)
+			dmr_iostats_forget(st, devs[i]);
+}
+
+int cmd_latency(int argc, char **argv)
+{
+	static const struct argp argp = {
+		.options = latency_opts,
+		.parser = latency_parse,
+		.args_doc = "[INTERVAL [COUNT]]",
+		.doc = latency_doc,
+	};
+	struct dmr_iostats_opts o = { 0 };
+	struct dmr_iostats_snap snap = { 0 };
+	struct dmr_iostats *st = NULL;
+	struct dmr_devcache *names = NULL;
+	unsigned long done = 0;
+	char err[256];
+	int ret = 1, r;
+
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
+		return EXIT_USAGE;
+	o.verbose = lat_env.verbose;
+	o.force_raw_tp = lat_env.raw_tp;
+	dmr_dm_set_verbose(lat_env.verbose);
+	if (dmr_iostats_open(&st, &o, err, sizeof(err))) {
+		fprintf(stderr, PROG ": %s\n", err);
+		return 1;
+	}
+	names = dmr_devcache_new();
+	if (!names) {
+		fprintf(stderr, PROG ": out of memory\n");
+		goto out;
+	}
+	dmr_devcache_prime(names);
+	if (dmr_signals_install()) {
+		fprintf(stderr, PROG ": cannot install signal handlers: %s\n", strerror(errno));
+		goto out;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	fprintf(stderr, "Tracing dm_remap I/O latency (%s)...%s\n",
+		dmr_attach_mode_name(dmr_iostats_mode(st)),
+		lat_env.interval ? "" : " Hit Ctrl-C to end.");
+
+	ret = 0;
+	while (!dmr_should_exit()) {
+		if (lat_env.interval) {
+			struct timespec ts = { .tv_sec = (time_t)lat_env.interval };
+
+			/* a signal ends the sleep early (no SA_RESTART): report then exit */
+			nanosleep(&ts, NULL);
+		} else {
+			pause();
+		}
+		dmr_devcache_prime(names);
+		r = dmr_iostats_read(st, DMR_IOSTATS_INTERVAL, &snap);
+		if (r) {
+			fprintf(stderr, PROG ": reading the statistics: %s\n", strerror(-r));
+			ret = 1;
+			break;
+		}
+		latency_report(&snap, names, lat_env.json);
+		latency_prune(st, &snap);
+		if (lat_env.count && ++done >= lat_env.count)
+			break;
+	}
+	if (snap.dropped)
+		fprintf(stderr, PROG ": %llu updates lost (maps full)\n",
+			(unsigned long long)snap.dropped);
+out:
+	dmr_iostats_snap_free(&snap);
+	dmr_iostats_close(st);
+	dmr_devcache_free(names);
+	return ret;
+}
+
