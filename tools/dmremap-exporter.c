@@ -23,6 +23,11 @@
  * every attach, so one-shot runs could only write counters that go
  * backwards from run to run.  It writes the status metrics, whose counters
  * the kernel keeps, and no dm_remap_exporter_bpf_attached.
+ *
+ * The kernel's counters restart at zero on a table reload or clear_stats;
+ * tools/exporter/counters.c carries them on for the life of the dm device,
+ * its state kept in DIR/dm_remap.state (tools/exporter/state.c) between
+ * --once runs and across daemon restarts.
  */
 #define _GNU_SOURCE
 #include <argp.h>
@@ -44,11 +49,15 @@
 #include "signals.h"
 #include "version.h"
 #include "exporter/accum.h"
+#include "exporter/counters.h"
 #include "exporter/render.h"
+#include "exporter/state.h"
 #include "exporter/textfile.h"
 
 #define PROG		"dmremap-exporter"
 #define PROM_NAME	"dm_remap.prom"
+/* the counters' offsets between runs: not *.prom, node_exporter ignores it */
+#define STATE_NAME	"dm_remap.state"
 #define DEFAULT_DIR	"/var/lib/prometheus/node-exporter"
 #define DEFAULT_INTERVAL 15
 #define MAX_INTERVAL	86400
@@ -171,6 +180,8 @@ struct exporter {
 	struct dmr_iostats *st;		/* NULL: not attached */
 	struct dmr_iostats_snap snap;
 	struct exp_acc acc;
+	struct exp_ctrs ctrs;		/* status counters carried across resets */
+	char boot_id[EXP_BOOT_ID_LEN];
 	bool ever_attached;
 	bool module_loaded;
 	/* a remap device exists (last listing); BPF is attached only then */
@@ -185,6 +196,7 @@ struct exporter {
 	char attach_err[512];
 	char list_err[512];
 	char write_err[512];
+	char state_err[512];
 };
 
 static ino_t module_ino(void)
@@ -304,6 +316,70 @@ static bool listed(const struct dmr_dm_dev *devs, int n, uint32_t kdev)
 	return false;
 }
 
+/* the counters' state of the previous run or daemon, when it is of this boot */
+static void load_state(struct exporter *ex)
+{
+	char path[PATH_MAX];
+	const char *why;
+	FILE *f;
+	int r;
+
+	exp_boot_id(ex->boot_id, sizeof(ex->boot_id));
+	if ((size_t)snprintf(path, sizeof(path), "%s/" STATE_NAME, env.dir) >= sizeof(path))
+		return;
+	f = fopen(path, "re");
+	if (!f) {
+		if (errno != ENOENT)
+			fprintf(stderr, PROG ": cannot read %s: %s; counters start from the kernel's values\n",
+				path, strerror(errno));
+		return;
+	}
+	r = exp_state_read(f, &ex->ctrs, ex->boot_id);
+	fclose(f);
+	switch (r) {
+	case 0:
+		return;
+	case -ESTALE:
+		why = "written before the last boot";
+		if (!env.verbose)
+			return;		/* expected after every reboot */
+		break;
+	case -E2BIG:
+		why = "too many devices";
+		break;
+	case -ENOMEM:
+		why = "out of memory";
+		break;
+	default:
+		why = "malformed";
+		break;
+	}
+	fprintf(stderr, PROG ": ignoring %s (%s); counters start from the kernel's values\n",
+		path, why);
+}
+
+/* write the counters' state atomically; 0 or -1 (reported once) */
+static int save_state(struct exporter *ex)
+{
+	struct exp_textfile tf;
+	char err[512];
+
+	if (exp_textfile_open(&tf, env.dir, STATE_NAME, err, sizeof(err)))
+		goto fail;
+	if (exp_state_write(tf.f, &ex->ctrs, ex->boot_id)) {
+		exp_textfile_abort(&tf);
+		snprintf(err, sizeof(err), "writing a temporary file in %s failed", env.dir);
+		goto fail;
+	}
+	if (exp_textfile_commit(&tf, err, sizeof(err)))
+		goto fail;
+	ex->state_err[0] = '\0';
+	return 0;
+fail:
+	report_once(ex->state_err, sizeof(ex->state_err), err);
+	return -1;
+}
+
 /* one cycle: read the BPF deltas, list the devices, write the file.  0 or -1 */
 static int collect_and_write(struct exporter *ex)
 {
@@ -348,6 +424,19 @@ static int collect_and_write(struct exporter *ex)
 	}
 	ex->have_devs = n > 0;
 
+	if (exp_ctrs_update(&ex->ctrs, devs, n, NULL)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		goto out;
+	}
+	/*
+	 * The state goes to disk before the metrics: a file written from
+	 * offsets that were not saved could be followed by a lower value.
+	 * The daemon keeps its state in memory and only warns; a --once run
+	 * without its state writes nothing (the stale alert tells).
+	 */
+	if (save_state(ex) && env.once)
+		goto out;
+
 	ng = exp_acc_sync(&ex->acc, devs, n, gone, DMR_IOSTATS_MAX_DEVS);
 	if (ng < 0) {
 		fprintf(stderr, PROG ": out of memory\n");
@@ -370,6 +459,7 @@ static int collect_and_write(struct exporter *ex)
 	in.devs = devs;
 	in.nr_devs = n;
 	in.acc = ex->ever_attached ? &ex->acc : NULL;
+	in.ctrs = &ex->ctrs;
 	in.bpf_attached = ex->st != NULL;
 	in.module_loaded = ex->module_loaded;
 	in.once = env.once;
@@ -527,13 +617,16 @@ int main(int argc, char **argv)
 	dmr_dm_set_verbose(env.verbose);
 	dmr_bpf_set_verbose(env.verbose);
 	exp_textfile_cleanup_stale(env.dir, PROM_NAME);
+	exp_textfile_cleanup_stale(env.dir, STATE_NAME);
 
 	memset(&ex, 0, sizeof(ex));
+	load_state(&ex);
 	ret = env.once ? run_once(&ex) : run_daemon(&ex, &unblocked);
 
 	if (ex.st)
 		dmr_iostats_close(ex.st);
 	dmr_iostats_snap_free(&ex.snap);
 	exp_acc_free(&ex.acc);
+	exp_ctrs_free(&ex.ctrs);
 	return ret;
 }

@@ -17,6 +17,7 @@ struct unit_group {
 	const struct unit_group name = { arr, sizeof(arr) / sizeof((arr)[0]) }
 
 extern const struct unit_group status_tests, hist_tests, json_tests, kallsyms_tests,
-	names_tests, meta_tests, iostats_tests, top_tests, render_tests, tab_tests;
+	names_tests, meta_tests, iostats_tests, top_tests, render_tests, tab_tests,
+	counters_tests;
 
 #endif

@@ -36,12 +36,15 @@ int exp_acc_sync(struct exp_acc *a, const struct dmr_dm_dev *devs, int n,
 				gone[ngone++] = a->devs[i].kdev;
 			continue;
 		}
-		if (strcmp(d->name, a->devs[i].name)) {
+		if (strcmp(d->name, a->devs[i].name) ||
+		    (d->inst && a->devs[i].inst && d->inst != a->devs[i].inst)) {
 			/* another device took the number: start from zero */
 			memset(&a->devs[i], 0, sizeof(a->devs[i]));
 			a->devs[i].kdev = d->kdev;
 			snprintf(a->devs[i].name, sizeof(a->devs[i].name), "%s", d->name);
 		}
+		if (!a->devs[i].inst)
+			a->devs[i].inst = d->inst;
 		if (keep != i)
 			a->devs[keep] = a->devs[i];
 		keep++;
@@ -66,6 +69,7 @@ int exp_acc_sync(struct exp_acc *a, const struct dmr_dm_dev *devs, int n,
 		e = &a->devs[a->n++];
 		memset(e, 0, sizeof(*e));
 		e->kdev = devs[i].kdev;
+		e->inst = devs[i].inst;
 		snprintf(e->name, sizeof(e->name), "%s", devs[i].name);
 	}
 	return (int)ngone;

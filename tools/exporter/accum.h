@@ -10,7 +10,8 @@
  *
  * Entries follow the device list: a device that is no longer a remap
  * device is dropped (its series disappear), and a dm number taken over by
- * a device with another name starts again from zero.  So the number of
+ * a device with another name, or by the same name created again
+ * (dmr_dm_dev.inst changed), starts again from zero.  So the number of
  * series is bounded by the number of remap devices.
  */
 #ifndef DMREMAP_EXPORTER_ACCUM_H
@@ -36,6 +37,7 @@ struct exp_hist {
 
 struct exp_dev {
 	uint32_t kdev;
+	uint64_t inst;			/* dmr_dm_dev.inst, 0 when unknown */
 	char name[DMR_DM_NAME_LEN];
 	struct exp_hist lat[EXP_OPS][EXP_PATHS];
 	struct exp_hist md;
@@ -57,7 +59,7 @@ struct exp_dev *exp_acc_find(struct exp_acc *a, uint32_t kdev);
  * Make the entries match the current remap devices: add the new ones, drop
  * those gone (their dev_t values go to gone[], at most max_gone, so that
  * the caller can dmr_iostats_forget() them), and reset an entry whose name
- * changed.  Returns the number stored in gone, or -ENOMEM.
+ * or creation (inst) changed.  Returns the number stored in gone, or -ENOMEM.
  */
 int exp_acc_sync(struct exp_acc *a, const struct dmr_dm_dev *devs, int n,
 		 uint32_t *gone, size_t max_gone);
