@@ -183,6 +183,8 @@ struct exporter {
 	struct exp_ctrs ctrs;		/* status counters carried across resets */
 	char boot_id[EXP_BOOT_ID_LEN];
 	bool ever_attached;
+	/* BPF statistics of a previous daemon, from the state file */
+	bool acc_restored;
 	bool module_loaded;
 	/* a remap device exists (last listing); BPF is attached only then */
 	bool have_devs;
@@ -334,10 +336,12 @@ static void load_state(struct exporter *ex)
 				path, strerror(errno));
 		return;
 	}
-	r = exp_state_read(f, &ex->ctrs, ex->boot_id);
+	r = exp_state_read(f, &ex->ctrs, &ex->acc, &ex->dropped_closed, ex->boot_id);
 	fclose(f);
 	switch (r) {
 	case 0:
+		/* --once shows no BPF statistics (they would never move) */
+		ex->acc_restored = !env.once && ex->acc.n;
 		return;
 	case -ESTALE:
 		why = "written before the last boot";
@@ -366,7 +370,8 @@ static int save_state(struct exporter *ex)
 
 	if (exp_textfile_open(&tf, env.dir, STATE_NAME, err, sizeof(err)))
 		goto fail;
-	if (exp_state_write(tf.f, &ex->ctrs, ex->boot_id)) {
+	if (exp_state_write(tf.f, &ex->ctrs, env.once ? NULL : &ex->acc,
+			    ex->dropped_closed + ex->dropped_cur, ex->boot_id)) {
 		exp_textfile_abort(&tf);
 		snprintf(err, sizeof(err), "writing a temporary file in %s failed", env.dir);
 		goto fail;
@@ -424,19 +429,6 @@ static int collect_and_write(struct exporter *ex)
 	}
 	ex->have_devs = n > 0;
 
-	if (exp_ctrs_update(&ex->ctrs, devs, n, NULL)) {
-		fprintf(stderr, PROG ": out of memory\n");
-		goto out;
-	}
-	/*
-	 * The state goes to disk before the metrics: a file written from
-	 * offsets that were not saved could be followed by a lower value.
-	 * The daemon keeps its state in memory and only warns; a --once run
-	 * without its state writes nothing (the stale alert tells).
-	 */
-	if (save_state(ex) && env.once)
-		goto out;
-
 	ng = exp_acc_sync(&ex->acc, devs, n, gone, DMR_IOSTATS_MAX_DEVS);
 	if (ng < 0) {
 		fprintf(stderr, PROG ": out of memory\n");
@@ -456,9 +448,23 @@ static int collect_and_write(struct exporter *ex)
 				dmr_iostats_forget(ex->st, seen[i]);
 	}
 
+	if (exp_ctrs_update(&ex->ctrs, devs, n, NULL)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		goto out;
+	}
+	/*
+	 * The state goes to disk before the metrics: a file written from
+	 * values that were not saved could be followed, after a restart, by
+	 * lower ones.  The daemon keeps its state in memory and only warns;
+	 * a --once run without its state writes nothing (the stale alert
+	 * tells).
+	 */
+	if (save_state(ex) && env.once)
+		goto out;
+
 	in.devs = devs;
 	in.nr_devs = n;
-	in.acc = ex->ever_attached ? &ex->acc : NULL;
+	in.acc = ex->ever_attached || ex->acc_restored ? &ex->acc : NULL;
 	in.ctrs = &ex->ctrs;
 	in.bpf_attached = ex->st != NULL;
 	in.module_loaded = ex->module_loaded;

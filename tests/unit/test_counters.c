@@ -233,25 +233,30 @@ static void ctrs_rendered(void **state)
 	exp_ctrs_free(&c);
 }
 
-static char *state_text(const struct exp_ctrs *c, const char *boot)
+static char *state_text(const struct exp_ctrs *c, const struct exp_acc *a, uint64_t dropped,
+			const char *boot)
 {
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
 
 	assert_non_null(f);
-	assert_int_equal(exp_state_write(f, c, boot), 0);
+	assert_int_equal(exp_state_write(f, c, a, dropped, boot), 0);
 	fclose(f);
 	return out;
 }
 
-static int state_parse(const char *text, struct exp_ctrs *c, const char *boot)
+static struct exp_ctrs sc;
+static struct exp_acc sa;
+static uint64_t sdropped;
+
+static int state_parse(const char *text, const char *boot)
 {
 	FILE *f = fmemopen((void *)text, strlen(text), "r");
 	int r;
 
 	assert_non_null(f);
-	r = exp_state_read(f, c, boot);
+	r = exp_state_read(f, &sc, &sa, &sdropped, boot);
 	fclose(f);
 	return r;
 }
@@ -259,10 +264,13 @@ static int state_parse(const char *text, struct exp_ctrs *c, const char *boot)
 /* written and read back the same; another boot's state is not used */
 static void state_round_trip(void **state)
 {
-	struct exp_ctrs c = { 0 }, back = { 0 };
+	struct exp_ctrs c = { 0 };
+	struct exp_acc a = { 0 };
 	struct exp_ctr_dev e = { .kdev = DM_REMAP_MKDEV(254u, 7u), .inst = 12345,
 				 .seen = EXP_CTR_ALL,
 				 .last = { 1, 2, 3, 4, 5 }, .offset = { 10, 0, 0, 18446744073709551610ull, 9 } };
+	struct exp_dev *io;
+	uint64_t v[EXP_ACC_NUMBERS];
 	char *s;
 
 	(void)state;
@@ -270,24 +278,59 @@ static void state_round_trip(void **state)
 	e.kdev++;
 	e.seen = EXP_CTR_BIT(RM);
 	assert_int_equal(exp_ctrs_add(&c, &e), 0);
-	s = state_text(&c, "b00t-1d");
-	assert_int_equal(state_parse(s, &back, "b00t-1d"), 0);
-	assert_int_equal(back.n, 2);
-	assert_memory_equal(back.devs, c.devs, 2 * sizeof(*c.devs));
+	io = exp_acc_new(&a, e.kdev, 77);
+	assert_non_null(io);
+	for (size_t i = 0; i < EXP_ACC_NUMBERS; i++)
+		v[i] = i * 1000003u;
+	exp_acc_numbers(io, v, true);
+	assert_int_equal(io->ios[EXP_OPS - 1], (3 * EXP_OPS - 3 + EXP_ACC_NUMBERS - 3 * EXP_OPS) * 1000003u);
 
-	assert_int_equal(state_parse(s, &back, "0ther"), -ESTALE);
-	assert_int_equal(back.n, 0);
+	s = state_text(&c, &a, 42, "b00t-1d");
+	assert_int_equal(state_parse(s, "b00t-1d"), 0);
+	assert_int_equal(sc.n, 2);
+	assert_memory_equal(sc.devs, c.devs, 2 * sizeof(*c.devs));
+	assert_int_equal(sa.n, 1);
+	assert_int_equal(sa.devs[0].kdev, e.kdev);
+	assert_int_equal(sa.devs[0].inst, 77);
+	assert_string_equal(sa.devs[0].name, "");
+	assert_memory_equal(&sa.devs[0].lat, &io->lat, sizeof(*io) - offsetof(struct exp_dev, lat));
+	assert_int_equal(sdropped, 42);
+
+	assert_int_equal(state_parse(s, "0ther"), -ESTALE);
+	assert_int_equal(sc.n + sa.n + sdropped, 0);
 	free(s);
 
-	/* no device: still a valid state */
+	/* --once: no BPF part; no device: still a valid state */
 	c.n = 0;
-	s = state_text(&c, "b");
+	s = state_text(&c, NULL, 5, "b");
 	assert_string_equal(s, "dmremap-exporter-state 1 b\nend 0\n");
-	assert_int_equal(state_parse(s, &back, "b"), 0);
-	assert_int_equal(back.n, 0);
+	assert_int_equal(state_parse(s, "b"), 0);
+	assert_int_equal(sc.n + sa.n + sdropped, 0);
 	free(s);
 	exp_ctrs_free(&c);
+	exp_acc_free(&a);
 }
+
+/* a restored BPF entry takes its device's name, or starts again for a device created again */
+static void state_acc_restored(void **state)
+{
+	struct exp_acc a = { 0 };
+	struct dmr_dm_dev d[2] = { dev("a", 0, 100, 0, 0), dev("b", 1, 200, 0, 0) };
+	uint32_t gone[2];
+
+	(void)state;
+	exp_acc_new(&a, d[0].kdev, 100)->ios[0] = 9;
+	exp_acc_new(&a, d[1].kdev, 199)->ios[0] = 9;
+	assert_int_equal(exp_acc_sync(&a, d, 2, gone, 2), 0);
+	assert_string_equal(exp_acc_find(&a, d[0].kdev)->name, "a");
+	assert_int_equal(exp_acc_find(&a, d[0].kdev)->ios[0], 9);
+	assert_string_equal(exp_acc_find(&a, d[1].kdev)->name, "b");
+	assert_int_equal(exp_acc_find(&a, d[1].kdev)->ios[0], 0);
+	exp_acc_free(&a);
+}
+
+#define HDR "dmremap-exporter-state 1 b\n"
+#define DEV "dev 1 2 31 1 1 1 1 1 0 0 0 0 0\n"
 
 /* anything but the exact format is refused whole, never half-used */
 static void state_corrupt(void **state)
@@ -296,56 +339,67 @@ static void state_corrupt(void **state)
 		"",
 		"garbage\n",
 		"dmremap-exporter-state 2 b\nend 0\n",			/* another version */
-		"dmremap-exporter-state 1 b\n",				/* no end: truncated */
-		"dmremap-exporter-state 1 b\nend 0",			/* last line cut */
-		"dmremap-exporter-state 1 b\n1 2 32 1 1 1 1 1 0 0 0 0 0\nend 1\n",	/* seen > all */
-		"dmremap-exporter-state 1 b\n1 2 31 1 1 1 1 1 0 0 0 0\nend 1\n",	/* a field short */
-		"dmremap-exporter-state 1 b\n1 2 31 1 1 1 1 1 0 0 0 0 0 0\nend 1\n",	/* one too many */
-		"dmremap-exporter-state 1 b\n1 2 31 1 -1 1 1 1 0 0 0 0 0\nend 1\n",	/* a sign */
-		"dmremap-exporter-state 1 b\n1 2 31 1 1x 1 1 1 0 0 0 0 0\nend 1\n",	/* junk */
-		"dmremap-exporter-state 1 b\n4294967296 2 31 1 1 1 1 1 0 0 0 0 0\nend 1\n", /* kdev */
-		"dmremap-exporter-state 1 b\n1 2 31 2 1 1 1 1 18446744073709551615 0 0 0 0\nend 1\n",
-		"dmremap-exporter-state 1 b\n1 2 31 1 1 1 1 1 0 0 0 0 0\n"
-		"1 3 31 1 1 1 1 1 0 0 0 0 0\nend 2\n",					/* twice */
-		"dmremap-exporter-state 1 b\n1 2 31 1 1 1 1 1 0 0 0 0 0\nend 2\n",	/* count */
-		"dmremap-exporter-state 1 b\nend 0\n1 2 31 1 1 1 1 1 0 0 0 0 0\n",	/* after end */
-		"dmremap-exporter-state 1 b\nend 0\nend 0\n",
-		"dmremap-exporter-state 1 b\n1\t2 31 1 1 1 1 1 0 0 0 0 0\nend 1\n",
+		HDR,							/* no end: truncated */
+		HDR "end 0",						/* last line cut */
+		HDR DEV,
+		HDR "dev 1 2 32 1 1 1 1 1 0 0 0 0 0\nend 1\n",		/* seen > all */
+		HDR "dev 1 2 31 1 1 1 1 1 0 0 0 0\nend 1\n",		/* a field short */
+		HDR "dev 1 2 31 1 1 1 1 1 0 0 0 0 0 0\nend 1\n",	/* one too many */
+		HDR "dev 1 2 31 1 -1 1 1 1 0 0 0 0 0\nend 1\n",		/* a sign */
+		HDR "dev 1 2 31 1 1x 1 1 1 0 0 0 0 0\nend 1\n",		/* junk */
+		HDR "dev 1 2 31 1 1  1 1 0 0 0 0 0\nend 1\n",		/* two spaces */
+		HDR "dev 1\t2 31 1 1 1 1 1 0 0 0 0 0\nend 1\n",		/* a tab */
+		HDR "dev 4294967296 2 31 1 1 1 1 1 0 0 0 0 0\nend 1\n",	/* kdev */
+		HDR "dev 1 2 31 2 1 1 1 1 18446744073709551615 0 0 0 0\nend 1\n", /* wraps */
+		HDR DEV "dev 1 3 31 1 1 1 1 1 0 0 0 0 0\nend 2\n",	/* twice */
+		HDR DEV "end 2\n",					/* count */
+		HDR DEV "end 1x\n",
+		HDR "end 0\n" DEV,					/* after end */
+		HDR "end 0\nend 0\n",
+		HDR "dropped 1\ndropped 2\nend 2\n",			/* twice */
+		HDR "dropped x\nend 1\n",
+		HDR "io 1 2 3\nend 1\n",				/* io too short */
+		HDR "what 1\nend 1\n",
 	};
-	struct exp_ctrs c = { 0 };
 	char *big, *p;
 	size_t len;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		int r = state_parse(bad[i], &c, "b");
+		int r = state_parse(bad[i], "b");
 
-		if (r != -EINVAL || c.n)
-			fail_msg("state %zu \"%s\": %d with %zu devices, want -EINVAL and none", i,
-				 bad[i], r, c.n);
+		if (r != -EINVAL || sc.n || sa.n || sdropped)
+			fail_msg("state %zu \"%s\": %d with %zu+%zu devices, want -EINVAL and none",
+				 i, bad[i], r, sc.n, sa.n);
 	}
+	/* a valid one, to show the list above fails for its fault only */
+	assert_int_equal(state_parse(HDR DEV "dropped 3\nend 2\n", "b"), 0);
+	assert_int_equal(sc.n, 1);
+	assert_int_equal(sdropped, 3);
+
 	/* a line too long for the reader */
-	len = 40 + 100000;
+	len = 200000;
 	big = malloc(len);
 	assert_non_null(big);
-	p = big + sprintf(big, "dmremap-exporter-state 1 b\n1 ");
-	memset(p, '1', 90000);
-	strcpy(p + 90000, " 31 1 1 1 1 1 0 0 0 0 0\nend 1\n");
-	assert_int_equal(state_parse(big, &c, "b"), -EINVAL);
+	p = big + sprintf(big, HDR "dev 1 ");
+	memset(p, '1', 190000);
+	strcpy(p + 190000, " 31 1 1 1 1 1 0 0 0 0 0\nend 1\n");
+	assert_int_equal(state_parse(big, "b"), -EINVAL);
 	free(big);
 
 	/* more devices than it may hold */
 	len = 64 + (EXP_STATE_MAX_DEVS + 1) * 40;
 	big = malloc(len);
 	assert_non_null(big);
-	p = big + sprintf(big, "dmremap-exporter-state 1 b\n");
+	p = big + sprintf(big, HDR);
 	for (int i = 0; i <= EXP_STATE_MAX_DEVS; i++)
-		p += sprintf(p, "%d 0 0 0 0 0 0 0 0 0 0 0 0\n", i);
+		p += sprintf(p, "dev %d 0 0 0 0 0 0 0 0 0 0 0 0\n", i);
 	sprintf(p, "end %d\n", EXP_STATE_MAX_DEVS + 1);
-	assert_int_equal(state_parse(big, &c, "b"), -E2BIG);
-	assert_int_equal(c.n, 0);
+	assert_int_equal(state_parse(big, "b"), -E2BIG);
+	assert_int_equal(sc.n, 0);
 	free(big);
-	exp_ctrs_free(&c);
+	exp_ctrs_free(&sc);
+	exp_acc_free(&sa);
 }
 
 static const struct CMUnitTest tests[] = {
@@ -356,6 +410,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(acc_device_created_again),
 	cmocka_unit_test(ctrs_rendered),
 	cmocka_unit_test(state_round_trip),
+	cmocka_unit_test(state_acc_restored),
 	cmocka_unit_test(state_corrupt),
 };
 

@@ -38,7 +38,7 @@ struct exp_hist {
 struct exp_dev {
 	uint32_t kdev;
 	uint64_t inst;			/* dmr_dm_dev.inst, 0 when unknown */
-	char name[DMR_DM_NAME_LEN];
+	char name[DMR_DM_NAME_LEN];	/* "": not known yet (restored from a state) */
 	struct exp_hist lat[EXP_OPS][EXP_PATHS];
 	struct exp_hist md;
 	uint64_t md_errors;
@@ -63,6 +63,18 @@ struct exp_dev *exp_acc_find(struct exp_acc *a, uint32_t kdev);
  */
 int exp_acc_sync(struct exp_acc *a, const struct dmr_dm_dev *devs, int n,
 		 uint32_t *gone, size_t max_gone);
+
+/* how many numbers exp_acc_numbers() moves */
+#define EXP_ACC_NUMBERS	(EXP_OPS * EXP_PATHS * (EXP_SLOTS + 2) + (EXP_SLOTS + 2) + 1 + 3 * EXP_OPS)
+
+/*
+ * The statistics of e as EXP_ACC_NUMBERS numbers in a fixed order (for the
+ * state file, tools/exporter/state.h): copied to v, or with load from v.
+ */
+void exp_acc_numbers(struct exp_dev *e, uint64_t *v, bool load);
+
+/* a new entry for kdev/inst with no name yet; NULL on -ENOMEM */
+struct exp_dev *exp_acc_new(struct exp_acc *a, uint32_t kdev, uint64_t inst);
 
 /* add an interval delta; entries of devices without an entry are ignored */
 void exp_acc_add(struct exp_acc *a, const struct dmr_iostats_snap *delta);
