@@ -102,6 +102,8 @@ static const char doc[] =
 "fsync, rename).  Runs as root.  Its BPF programs (I/O counters, latency)\n"
 "are attached only while a remap device exists, so `rmmod dm_remap` works\n"
 "with the exporter running once the last remap device is gone.\n"
+"Counters only grow for the life of a dm device, across clear_stats, table\n"
+"reloads and exporter restarts: their state is kept in DIR/" STATE_NAME ".\n"
 "\v"
 "Signals: SIGTERM/SIGINT stop the exporter (exit 0).  SIGUSR1 detaches the BPF\n"
 "programs at once, even with remap devices left; the exporter attaches again\n"
@@ -362,34 +364,49 @@ static void load_state(struct exporter *ex)
 		path, why);
 }
 
-/* write the counters' state atomically; 0 or -1 (reported once) */
-static int save_state(struct exporter *ex)
+/*
+ * Replace DIR/name atomically with what fill() writes (0, or non-zero when
+ * the stream failed).  0, or -1 with the error reported once through last.
+ */
+static int write_textfile(const char *name, int (*fill)(FILE *f, void *arg), void *arg,
+			  char *last, size_t last_len)
 {
 	struct exp_textfile tf;
 	char err[512];
 
-	if (exp_textfile_open(&tf, env.dir, STATE_NAME, err, sizeof(err)))
+	if (exp_textfile_open(&tf, env.dir, name, err, sizeof(err)))
 		goto fail;
-	if (exp_state_write(tf.f, &ex->ctrs, env.once ? NULL : &ex->acc,
-			    ex->dropped_closed + ex->dropped_cur, ex->boot_id)) {
+	if (fill(tf.f, arg)) {
 		exp_textfile_abort(&tf);
 		snprintf(err, sizeof(err), "writing a temporary file in %s failed", env.dir);
 		goto fail;
 	}
 	if (exp_textfile_commit(&tf, err, sizeof(err)))
 		goto fail;
-	ex->state_err[0] = '\0';
+	last[0] = '\0';
 	return 0;
 fail:
-	report_once(ex->state_err, sizeof(ex->state_err), err);
+	report_once(last, last_len, err);
 	return -1;
+}
+
+static int write_state(FILE *f, void *arg)
+{
+	struct exporter *ex = arg;
+
+	return exp_state_write(f, &ex->ctrs, env.once ? NULL : &ex->acc,
+			       ex->dropped_closed + ex->dropped_cur, ex->boot_id);
+}
+
+static int write_metrics(FILE *f, void *arg)
+{
+	return exp_render(f, arg);
 }
 
 /* one cycle: read the BPF deltas, list the devices, write the file.  0 or -1 */
 static int collect_and_write(struct exporter *ex)
 {
 	struct dmr_dm_dev *devs = NULL;
-	struct exp_textfile tf;
 	struct exp_render_in in = { 0 };
 	uint32_t gone[DMR_IOSTATS_MAX_DEVS];
 	bool have_snap = false;
@@ -459,7 +476,8 @@ static int collect_and_write(struct exporter *ex)
 	 * a --once run without its state writes nothing (the stale alert
 	 * tells).
 	 */
-	if (save_state(ex) && env.once)
+	if (write_textfile(STATE_NAME, write_state, ex, ex->state_err, sizeof(ex->state_err)) &&
+	    env.once)
 		goto out;
 
 	in.devs = devs;
@@ -475,21 +493,8 @@ static int collect_and_write(struct exporter *ex)
 	if (!ex->have_devs)
 		detach(ex, "no remap device left");
 
-	if (exp_textfile_open(&tf, env.dir, PROM_NAME, err, sizeof(err))) {
-		report_once(ex->write_err, sizeof(ex->write_err), err);
+	if (write_textfile(PROM_NAME, write_metrics, &in, ex->write_err, sizeof(ex->write_err)))
 		goto out;
-	}
-	if (exp_render(tf.f, &in)) {
-		exp_textfile_abort(&tf);
-		snprintf(err, sizeof(err), "writing a temporary file in %s failed", env.dir);
-		report_once(ex->write_err, sizeof(ex->write_err), err);
-		goto out;
-	}
-	if (exp_textfile_commit(&tf, err, sizeof(err))) {
-		report_once(ex->write_err, sizeof(ex->write_err), err);
-		goto out;
-	}
-	ex->write_err[0] = '\0';
 	ret = 0;
 out:
 	dmr_dm_free_list(devs, n);
