@@ -325,6 +325,7 @@ static void load_state(struct exporter *ex)
 {
 	char path[PATH_MAX];
 	const char *why;
+	struct stat st;
 	FILE *f;
 	int r;
 
@@ -336,6 +337,12 @@ static void load_state(struct exporter *ex)
 		if (errno != ENOENT)
 			fprintf(stderr, PROG ": cannot read %s: %s; counters start from the kernel's values\n",
 				path, strerror(errno));
+		return;
+	}
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, PROG ": cannot read %s: not a regular file; counters start from the kernel's values\n",
+			path);
+		fclose(f);
 		return;
 	}
 	r = exp_state_read(f, &ex->ctrs, &ex->acc, &ex->dropped_closed, ex->boot_id);

@@ -11,7 +11,8 @@
 # goes on from the state file, BPF statistics included.  Then the device is
 # removed and created again under the same name (same dm minor): a new
 # device, whose counters start from the kernel's values (documented in
-# dmremap-exporter(8)).  A corrupt state file is ignored with one warning.
+# dmremap-exporter(8)).  A corrupt state file is ignored with one warning;
+# one that cannot be written makes --once write nothing.
 . /run/vmrun-lib/common.sh
 . /run/vmrun-lib/faults.sh
 . /run/vmrun-lib/prom.sh
@@ -169,6 +170,16 @@ check "a corrupt state file: --once exits 0" sh -c \
 	"dmremap-exporter --once --textfile-dir '$ONCE' 2>'$SCRATCH/corrupt.err'"
 check_eq "... with one warning" 1 "$(grep -c 'ignoring .*dm_remap.state' "$SCRATCH/corrupt.err")"
 check "... and writes a valid state again" grep -q '^end 1$' "$ONCE/dm_remap.state"
+# A state that cannot be written (a directory in its place): --once leaves the
+# metrics as they were and exits 1, so that no value it could not remember is shown.
+rm -f "$ONCE/dm_remap.state" && mkdir "$ONCE/dm_remap.state"
+before=$(stat -c '%i %y' "$ONCE/dm_remap.prom")
+check_fails "--once without a writable state exits 1" sh -c \
+	"dmremap-exporter --once --textfile-dir '$ONCE' 2>'$SCRATCH/nostate.err'"
+check_eq "... says the state could not be written" 1 \
+	"$(grep -c 'dm_remap.state.* failed' "$SCRATCH/nostate.err")"
+check_eq "... and leaves dm_remap.prom as it was" "$before" "$(stat -c '%i %y' "$ONCE/dm_remap.prom")"
+rmdir "$ONCE/dm_remap.state"
 check "remove r0: the state keeps no device" sh -c \
 	"dmsetup remove r0 && dmremap-exporter --once --textfile-dir '$ONCE' && grep -qx 'end 0' '$ONCE/dm_remap.state'"
 check "rmmod" rmmod dm_remap
