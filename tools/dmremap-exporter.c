@@ -23,6 +23,11 @@
  * every attach, so one-shot runs could only write counters that go
  * backwards from run to run.  It writes the status metrics, whose counters
  * the kernel keeps, and no dm_remap_exporter_bpf_attached.
+ *
+ * The kernel's counters restart at zero on a table reload or clear_stats;
+ * tools/exporter/counters.c carries them on for the life of the dm device,
+ * its state kept in DIR/dm_remap.state (tools/exporter/state.c) between
+ * --once runs and across daemon restarts.
  */
 #define _GNU_SOURCE
 #include <argp.h>
@@ -44,11 +49,15 @@
 #include "signals.h"
 #include "version.h"
 #include "exporter/accum.h"
+#include "exporter/counters.h"
 #include "exporter/render.h"
+#include "exporter/state.h"
 #include "exporter/textfile.h"
 
 #define PROG		"dmremap-exporter"
 #define PROM_NAME	"dm_remap.prom"
+/* the counters' offsets between runs: not *.prom, node_exporter ignores it */
+#define STATE_NAME	"dm_remap.state"
 #define DEFAULT_DIR	"/var/lib/prometheus/node-exporter"
 #define DEFAULT_INTERVAL 15
 #define MAX_INTERVAL	86400
@@ -93,6 +102,8 @@ static const char doc[] =
 "fsync, rename).  Runs as root.  Its BPF programs (I/O counters, latency)\n"
 "are attached only while a remap device exists, so `rmmod dm_remap` works\n"
 "with the exporter running once the last remap device is gone.\n"
+"Counters only grow for the life of a dm device, across clear_stats, table\n"
+"reloads and exporter restarts: their state is kept in DIR/" STATE_NAME ".\n"
 "\v"
 "Signals: SIGTERM/SIGINT stop the exporter (exit 0).  SIGUSR1 detaches the BPF\n"
 "programs at once, even with remap devices left; the exporter attaches again\n"
@@ -171,7 +182,11 @@ struct exporter {
 	struct dmr_iostats *st;		/* NULL: not attached */
 	struct dmr_iostats_snap snap;
 	struct exp_acc acc;
+	struct exp_ctrs ctrs;		/* status counters carried across resets */
+	char boot_id[EXP_BOOT_ID_LEN];
 	bool ever_attached;
+	/* BPF statistics of a previous daemon, from the state file */
+	bool acc_restored;
 	bool module_loaded;
 	/* a remap device exists (last listing); BPF is attached only then */
 	bool have_devs;
@@ -185,6 +200,7 @@ struct exporter {
 	char attach_err[512];
 	char list_err[512];
 	char write_err[512];
+	char state_err[512];
 };
 
 static ino_t module_ino(void)
@@ -304,11 +320,100 @@ static bool listed(const struct dmr_dm_dev *devs, int n, uint32_t kdev)
 	return false;
 }
 
+/* the counters' state of the previous run or daemon, when it is of this boot */
+static void load_state(struct exporter *ex)
+{
+	char path[PATH_MAX];
+	const char *why;
+	struct stat st;
+	FILE *f;
+	int r;
+
+	exp_boot_id(ex->boot_id, sizeof(ex->boot_id));
+	if ((size_t)snprintf(path, sizeof(path), "%s/" STATE_NAME, env.dir) >= sizeof(path))
+		return;
+	f = fopen(path, "re");
+	if (!f) {
+		if (errno != ENOENT)
+			fprintf(stderr, PROG ": cannot read %s: %s; counters start from the kernel's values\n",
+				path, strerror(errno));
+		return;
+	}
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, PROG ": cannot read %s: not a regular file; counters start from the kernel's values\n",
+			path);
+		fclose(f);
+		return;
+	}
+	r = exp_state_read(f, &ex->ctrs, &ex->acc, &ex->dropped_closed, ex->boot_id);
+	fclose(f);
+	switch (r) {
+	case 0:
+		/* --once shows no BPF statistics (they would never move) */
+		ex->acc_restored = !env.once && ex->acc.n;
+		return;
+	case -ESTALE:
+		why = "written before the last boot";
+		if (!env.verbose)
+			return;		/* expected after every reboot */
+		break;
+	case -E2BIG:
+		why = "too many devices";
+		break;
+	case -ENOMEM:
+		why = "out of memory";
+		break;
+	default:
+		why = "malformed";
+		break;
+	}
+	fprintf(stderr, PROG ": ignoring %s (%s); counters start from the kernel's values\n",
+		path, why);
+}
+
+/*
+ * Replace DIR/name atomically with what fill() writes (0, or non-zero when
+ * the stream failed).  0, or -1 with the error reported once through last.
+ */
+static int write_textfile(const char *name, int (*fill)(FILE *f, void *arg), void *arg,
+			  char *last, size_t last_len)
+{
+	struct exp_textfile tf;
+	char err[512];
+
+	if (exp_textfile_open(&tf, env.dir, name, err, sizeof(err)))
+		goto fail;
+	if (fill(tf.f, arg)) {
+		exp_textfile_abort(&tf);
+		snprintf(err, sizeof(err), "writing a temporary file in %s failed", env.dir);
+		goto fail;
+	}
+	if (exp_textfile_commit(&tf, err, sizeof(err)))
+		goto fail;
+	last[0] = '\0';
+	return 0;
+fail:
+	report_once(last, last_len, err);
+	return -1;
+}
+
+static int write_state(FILE *f, void *arg)
+{
+	struct exporter *ex = arg;
+
+	return exp_state_write(f, &ex->ctrs, env.once ? NULL : &ex->acc,
+			       ex->dropped_closed + ex->dropped_cur, ex->boot_id);
+}
+
+static int write_metrics(FILE *f, void *arg)
+{
+	return exp_render(f, arg);
+}
+
 /* one cycle: read the BPF deltas, list the devices, write the file.  0 or -1 */
 static int collect_and_write(struct exporter *ex)
 {
 	struct dmr_dm_dev *devs = NULL;
-	struct exp_textfile tf;
 	struct exp_render_in in = { 0 };
 	uint32_t gone[DMR_IOSTATS_MAX_DEVS];
 	bool have_snap = false;
@@ -367,9 +472,25 @@ static int collect_and_write(struct exporter *ex)
 				dmr_iostats_forget(ex->st, seen[i]);
 	}
 
+	if (exp_ctrs_update(&ex->ctrs, devs, n, NULL)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		goto out;
+	}
+	/*
+	 * The state goes to disk before the metrics: a file written from
+	 * values that were not saved could be followed, after a restart, by
+	 * lower ones.  The daemon keeps its state in memory and only warns;
+	 * a --once run without its state writes nothing (the stale alert
+	 * tells).
+	 */
+	if (write_textfile(STATE_NAME, write_state, ex, ex->state_err, sizeof(ex->state_err)) &&
+	    env.once)
+		goto out;
+
 	in.devs = devs;
 	in.nr_devs = n;
-	in.acc = ex->ever_attached ? &ex->acc : NULL;
+	in.acc = ex->ever_attached || ex->acc_restored ? &ex->acc : NULL;
+	in.ctrs = &ex->ctrs;
 	in.bpf_attached = ex->st != NULL;
 	in.module_loaded = ex->module_loaded;
 	in.once = env.once;
@@ -379,21 +500,8 @@ static int collect_and_write(struct exporter *ex)
 	if (!ex->have_devs)
 		detach(ex, "no remap device left");
 
-	if (exp_textfile_open(&tf, env.dir, PROM_NAME, err, sizeof(err))) {
-		report_once(ex->write_err, sizeof(ex->write_err), err);
+	if (write_textfile(PROM_NAME, write_metrics, &in, ex->write_err, sizeof(ex->write_err)))
 		goto out;
-	}
-	if (exp_render(tf.f, &in)) {
-		exp_textfile_abort(&tf);
-		snprintf(err, sizeof(err), "writing a temporary file in %s failed", env.dir);
-		report_once(ex->write_err, sizeof(ex->write_err), err);
-		goto out;
-	}
-	if (exp_textfile_commit(&tf, err, sizeof(err))) {
-		report_once(ex->write_err, sizeof(ex->write_err), err);
-		goto out;
-	}
-	ex->write_err[0] = '\0';
 	ret = 0;
 out:
 	dmr_dm_free_list(devs, n);
@@ -527,13 +635,16 @@ int main(int argc, char **argv)
 	dmr_dm_set_verbose(env.verbose);
 	dmr_bpf_set_verbose(env.verbose);
 	exp_textfile_cleanup_stale(env.dir, PROM_NAME);
+	exp_textfile_cleanup_stale(env.dir, STATE_NAME);
 
 	memset(&ex, 0, sizeof(ex));
+	load_state(&ex);
 	ret = env.once ? run_once(&ex) : run_daemon(&ex, &unblocked);
 
 	if (ex.st)
 		dmr_iostats_close(ex.st);
 	dmr_iostats_snap_free(&ex.snap);
 	exp_acc_free(&ex.acc);
+	exp_ctrs_free(&ex.ctrs);
 	return ret;
 }

@@ -22,6 +22,26 @@ static const struct dmr_dm_dev *listed(const struct dmr_dm_dev *devs, int n, uin
 	return NULL;
 }
 
+struct exp_dev *exp_acc_new(struct exp_acc *a, uint32_t kdev, uint64_t inst)
+{
+	struct exp_dev *e;
+
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 8;
+		struct exp_dev *nd = realloc(a->devs, cap * sizeof(*nd));
+
+		if (!nd)
+			return NULL;
+		a->devs = nd;
+		a->cap = cap;
+	}
+	e = &a->devs[a->n++];
+	memset(e, 0, sizeof(*e));
+	e->kdev = kdev;
+	e->inst = inst;
+	return e;
+}
+
 int exp_acc_sync(struct exp_acc *a, const struct dmr_dm_dev *devs, int n,
 		 uint32_t *gone, size_t max_gone)
 {
@@ -36,12 +56,17 @@ int exp_acc_sync(struct exp_acc *a, const struct dmr_dm_dev *devs, int n,
 				gone[ngone++] = a->devs[i].kdev;
 			continue;
 		}
-		if (strcmp(d->name, a->devs[i].name)) {
+		if ((a->devs[i].name[0] && strcmp(d->name, a->devs[i].name)) ||
+		    (d->inst && a->devs[i].inst && d->inst != a->devs[i].inst)) {
 			/* another device took the number: start from zero */
 			memset(&a->devs[i], 0, sizeof(a->devs[i]));
 			a->devs[i].kdev = d->kdev;
 			snprintf(a->devs[i].name, sizeof(a->devs[i].name), "%s", d->name);
 		}
+		if (!a->devs[i].inst)
+			a->devs[i].inst = d->inst;
+		if (!a->devs[i].name[0])
+			snprintf(a->devs[i].name, sizeof(a->devs[i].name), "%s", d->name);
 		if (keep != i)
 			a->devs[keep] = a->devs[i];
 		keep++;
@@ -54,18 +79,9 @@ int exp_acc_sync(struct exp_acc *a, const struct dmr_dm_dev *devs, int n,
 
 		if (exp_acc_find(a, devs[i].kdev))
 			continue;
-		if (a->n == a->cap) {
-			size_t cap = a->cap ? a->cap * 2 : 8;
-			struct exp_dev *nd = realloc(a->devs, cap * sizeof(*nd));
-
-			if (!nd)
-				return -ENOMEM;
-			a->devs = nd;
-			a->cap = cap;
-		}
-		e = &a->devs[a->n++];
-		memset(e, 0, sizeof(*e));
-		e->kdev = devs[i].kdev;
+		e = exp_acc_new(a, devs[i].kdev, devs[i].inst);
+		if (!e)
+			return -ENOMEM;
 		snprintf(e->name, sizeof(e->name), "%s", devs[i].name);
 	}
 	return (int)ngone;
@@ -107,6 +123,40 @@ void exp_acc_add(struct exp_acc *a, const struct dmr_iostats_snap *s)
 			continue;
 		hist_add(&e->md, m->v.slots, m->v.count, m->v.sum_ns);
 		e->md_errors += m->v.errors;
+	}
+}
+
+/* one number of v to or from *field */
+static void move(uint64_t *field, uint64_t *v, size_t *n, bool load)
+{
+	if (load)
+		*field = v[*n];
+	else
+		v[*n] = *field;
+	(*n)++;
+}
+
+static void move_hist(struct exp_hist *h, uint64_t *v, size_t *n, bool load)
+{
+	for (int i = 0; i < EXP_SLOTS; i++)
+		move(&h->slots[i], v, n, load);
+	move(&h->count, v, n, load);
+	move(&h->sum_ns, v, n, load);
+}
+
+void exp_acc_numbers(struct exp_dev *e, uint64_t *v, bool load)
+{
+	size_t n = 0;
+
+	for (int op = 0; op < EXP_OPS; op++)
+		for (int p = 0; p < EXP_PATHS; p++)
+			move_hist(&e->lat[op][p], v, &n, load);
+	move_hist(&e->md, v, &n, load);
+	move(&e->md_errors, v, &n, load);
+	for (int op = 0; op < EXP_OPS; op++) {
+		move(&e->ios[op], v, &n, load);
+		move(&e->bytes[op], v, &n, load);
+		move(&e->remapped_ios[op], v, &n, load);
 	}
 }
 

@@ -10,7 +10,8 @@
  *
  * Entries follow the device list: a device that is no longer a remap
  * device is dropped (its series disappear), and a dm number taken over by
- * a device with another name starts again from zero.  So the number of
+ * a device with another name, or by the same name created again
+ * (dmr_dm_dev.inst changed), starts again from zero.  So the number of
  * series is bounded by the number of remap devices.
  */
 #ifndef DMREMAP_EXPORTER_ACCUM_H
@@ -36,7 +37,8 @@ struct exp_hist {
 
 struct exp_dev {
 	uint32_t kdev;
-	char name[DMR_DM_NAME_LEN];
+	uint64_t inst;			/* dmr_dm_dev.inst, 0 when unknown */
+	char name[DMR_DM_NAME_LEN];	/* "": not known yet (restored from a state) */
 	struct exp_hist lat[EXP_OPS][EXP_PATHS];
 	struct exp_hist md;
 	uint64_t md_errors;
@@ -57,10 +59,22 @@ struct exp_dev *exp_acc_find(struct exp_acc *a, uint32_t kdev);
  * Make the entries match the current remap devices: add the new ones, drop
  * those gone (their dev_t values go to gone[], at most max_gone, so that
  * the caller can dmr_iostats_forget() them), and reset an entry whose name
- * changed.  Returns the number stored in gone, or -ENOMEM.
+ * or creation (inst) changed.  Returns the number stored in gone, or -ENOMEM.
  */
 int exp_acc_sync(struct exp_acc *a, const struct dmr_dm_dev *devs, int n,
 		 uint32_t *gone, size_t max_gone);
+
+/* how many numbers exp_acc_numbers() moves */
+#define EXP_ACC_NUMBERS	(EXP_OPS * EXP_PATHS * (EXP_SLOTS + 2) + (EXP_SLOTS + 2) + 1 + 3 * EXP_OPS)
+
+/*
+ * The statistics of e as EXP_ACC_NUMBERS numbers in a fixed order (for the
+ * state file, tools/exporter/state.h): copied to v, or with load from v.
+ */
+void exp_acc_numbers(struct exp_dev *e, uint64_t *v, bool load);
+
+/* a new entry for kdev/inst with no name yet; NULL on -ENOMEM */
+struct exp_dev *exp_acc_new(struct exp_acc *a, uint32_t kdev, uint64_t inst);
 
 /* add an interval delta; entries of devices without an entry are ignored */
 void exp_acc_add(struct exp_acc *a, const struct dmr_iostats_snap *delta);

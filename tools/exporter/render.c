@@ -105,8 +105,6 @@ static uint64_t v_spare_free(const struct dmr_dm_dev *d) { return d->status.spar
 static uint64_t v_pending(const struct dmr_dm_dev *d) { return d->status.pending; }
 static uint64_t v_ro(const struct dmr_dm_dev *d) { return d->status.mode == DMR_MODE_RO; }
 static uint64_t v_block_size(const struct dmr_dm_dev *d) { return d->status.block_size; }
-static uint64_t v_lost(const struct dmr_dm_dev *d) { return d->status.lost_sectors; }
-static uint64_t v_commits(const struct dmr_dm_dev *d) { return d->status.md_commits; }
 static uint64_t v_main_offline(const struct dmr_dm_dev *d)
 {
 	return d->status.main_state == DMR_MAIN_OFFLINE;
@@ -114,6 +112,36 @@ static uint64_t v_main_offline(const struct dmr_dm_dev *d)
 static uint64_t v_scrub(const struct dmr_dm_dev *d)
 {
 	return d->status.scrub == DMR_SCRUB_RUNNING;
+}
+
+/* status counter k of d as exported: carried across resets when in->ctrs knows d */
+static uint64_t counter(const struct exp_render_in *in, const struct dmr_dm_dev *d,
+			enum exp_ctr k)
+{
+	const struct exp_ctr_dev *e = in->ctrs ? exp_ctrs_find(in->ctrs, d->kdev) : NULL;
+	uint64_t raw[EXP_CTR_NR];
+
+	if (e && (e->seen & EXP_CTR_BIT(k)))
+		return exp_ctr_value(e, k);
+	exp_ctr_raw(d, raw);
+	return raw[k];
+}
+
+/* one counter family with one sample per device whose status has key */
+static void counter_family(FILE *f, const struct exp_render_in *in, const char *name,
+			   const char *help, enum dmr_status_key key, enum exp_ctr k)
+{
+	char labels[EXP_LABELS_LEN];
+
+	family(f, name, "counter", help);
+	for (int i = 0; i < in->nr_devs; i++) {
+		const struct dmr_dm_dev *d = &in->devs[i];
+
+		if (!has(d, key))
+			continue;
+		dev_labels(d, labels, sizeof(labels));
+		fprintf(f, "%s{%s} %" PRIu64 "\n", name, labels, counter(in, d, k));
+	}
 }
 
 static void hist_series(FILE *f, const char *name, const char *labels, const struct exp_hist *h)
@@ -271,27 +299,27 @@ int exp_render(FILE *f, const struct exp_render_in *in)
 		      "1 while a background scrub runs, else 0.", DMR_ST_SCRUB, v_scrub);
 
 	family(f, "dm_remap_io_errors_total", "counter",
-	       "I/O errors of the main device seen by the target (status read_errors/write_errors; reset by clear_stats and table or module reload).");
+	       "I/O errors of the main device seen by the target (status read_errors/write_errors), for the life of the dm device: carried across clear_stats and table reloads.");
 	for (int i = 0; i < in->nr_devs; i++) {
 		const struct dmr_dm_dev *d = &in->devs[i];
 
 		dev_labels(d, labels, sizeof(labels));
 		if (has(d, DMR_ST_READ_ERRORS))
 			fprintf(f, "dm_remap_io_errors_total{%s,op=\"read\"} %" PRIu64 "\n",
-				labels, d->status.read_errors);
+				labels, counter(in, d, EXP_CTR_READ_ERRORS));
 		if (has(d, DMR_ST_WRITE_ERRORS))
 			fprintf(f, "dm_remap_io_errors_total{%s,op=\"write\"} %" PRIu64 "\n",
-				labels, d->status.write_errors);
+				labels, counter(in, d, EXP_CTR_WRITE_ERRORS));
 	}
-	status_family(f, in, "dm_remap_remaps_total", "counter",
-		      "Remaps ever made on this spare: the size of the persistent remap table, which survives clear_stats, reloads and reboots.",
-		      DMR_ST_REMAPPED, v_remapped);
-	status_family(f, in, "dm_remap_lost_sectors_total", "counter",
-		      "Sectors zero-filled because they could not be read while rebuilding a block (reset by clear_stats and table or module reload).",
-		      DMR_ST_LOST_SECTORS, v_lost);
-	status_family(f, in, "dm_remap_metadata_commits_total", "counter",
-		      "Metadata commits (reset by clear_stats and table or module reload).",
-		      DMR_ST_MD_COMMITS, v_commits);
+	counter_family(f, in, "dm_remap_remaps_total",
+		       "Remaps made on this dm device: the size of its persistent remap table (status remapped), carried on if a reload puts another spare under the device.",
+		       DMR_ST_REMAPPED, EXP_CTR_REMAPS);
+	counter_family(f, in, "dm_remap_lost_sectors_total",
+		       "Sectors zero-filled because they could not be read while rebuilding a block, for the life of the dm device: carried across clear_stats and table reloads.",
+		       DMR_ST_LOST_SECTORS, EXP_CTR_LOST_SECTORS);
+	counter_family(f, in, "dm_remap_metadata_commits_total",
+		       "Metadata commits, for the life of the dm device: carried across clear_stats and table reloads.",
+		       DMR_ST_MD_COMMITS, EXP_CTR_MD_COMMITS);
 
 	if (in->acc) {
 		bpf_families(f, in);

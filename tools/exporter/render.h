@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "accum.h"
+#include "counters.h"
 #include "dm.h"
 
 #define EXP_LE_FIRST	9	/* le = 1023 ns */
@@ -34,6 +35,11 @@ struct exp_render_in {
 	int nr_devs;
 	/* cumulative BPF statistics; NULL: BPF never attached, no such families */
 	struct exp_acc *acc;
+	/*
+	 * the status counters carried across resets (counters.h); NULL or a
+	 * device without an entry: the kernel's values as they are
+	 */
+	const struct exp_ctrs *ctrs;
 	bool bpf_attached;
 	bool module_loaded;
 	/* --once: no BPF, no dm_remap_exporter_bpf_attached (it would read as detached) */

@@ -249,6 +249,19 @@ struct list_ctx {
 	int err;
 };
 
+/* see dmr_dm_dev.inst: the inode of the device's sysfs directory, 0 if none */
+static uint64_t instance_of(uint32_t kdev)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u", DM_REMAP_DEV_MAJOR(kdev),
+		 DM_REMAP_DEV_MINOR(kdev));
+	if (stat(path, &st))
+		return 0;
+	return (uint64_t)st.st_ino;
+}
+
 /*
  * status of device kdev's remap target into d (named `name`, the display
  * name); 1 when it has one, 0 if not, -errno.  Asked by number: names may
@@ -285,6 +298,7 @@ static int remap_status(const char *name, uint32_t kdev, struct dmr_dm_dev *d)
 			d->start = start;
 			d->length = length;
 			d->kdev = DM_REMAP_MKDEV((uint32_t)info.major, (uint32_t)info.minor);
+			d->inst = instance_of(d->kdev);
 			snprintf(d->name, sizeof(d->name), "%s", name);
 			d->status_err = dmr_status_parse(d->params, &d->status);
 			ret = 1;

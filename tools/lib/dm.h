@@ -30,6 +30,14 @@
 struct dmr_dm_dev {
 	char name[DMR_DM_NAME_LEN];	/* display name (see above) */
 	uint32_t kdev;
+	/*
+	 * Which creation of dm device kdev this is: the inode number of its
+	 * sysfs directory (/sys/dev/block/MAJ:MIN), which kernfs never hands
+	 * out twice in a boot, so a device removed and created again (same
+	 * name, often the same minor) gets another one.  0 when sysfs cannot
+	 * tell.  Stays the same across table reloads and renames.
+	 */
+	uint64_t inst;
 	uint64_t start, length;		/* of the remap target, in sectors */
 	char *params;			/* raw status params of the remap target */
 	int status_err;			/* dmr_status_parse() result */

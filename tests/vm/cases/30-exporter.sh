@@ -30,8 +30,8 @@ at_least() {	# at_least NAME LABELS MIN
 absent() {	# absent PATTERN: no sample line matches
 	! grep -v '^#' "$PROM" | grep -q "$1"
 }
-only_prom() {	# the directory holds dm_remap.prom and nothing else
-	[ "$(ls -A "$D")" = dm_remap.prom ]
+only_prom() {	# the directory holds dm_remap.prom, the exporter's state and nothing else
+	[ "$(ls -A "$D" | tr '\n' ' ')" = "dm_remap.prom dm_remap.state " ]
 }
 dm_of() {
 	echo "dm-$(dmsetup info -c --noheadings -o minor "$1" | tr -d ' ')"
@@ -126,7 +126,7 @@ check "dm_remap_io_requests_total{op=write} counts the load" \
 	at_least dm_remap_io_requests_total "$L,op=\"write\"" 10
 check "dm_remap_io_remapped_requests_total{op=read} counts spare reads" \
 	at_least dm_remap_io_remapped_requests_total "$L,op=\"read\"" 8
-check "only dm_remap.prom in the directory (no temporary file)" only_prom
+check "only dm_remap.prom and dm_remap.state in the directory (no temporary file)" only_prom
 check "the exporter still runs" kill -0 "$EXP"
 
 # The file for the host's promtool checks.

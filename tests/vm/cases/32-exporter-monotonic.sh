@@ -7,40 +7,12 @@
 # injected remaps must show as growth (so the comparison has something to
 # compare).
 . /run/vmrun-lib/common.sh
+. /run/vmrun-lib/prom.sh
 
 ONCE=$SCRATCH/once
 DAEMON=$SCRATCH/daemon
 mkdir -p "$ONCE" "$DAEMON"
 remap_setup
-
-# monotonic PREV CUR: every counter/histogram sample of PREV is in CUR with
-# a value >= (prints each violation)
-monotonic() {
-	awk '
-	FNR == 1 { file++ }
-	/^# TYPE / { if ($4 == "counter" || $4 == "histogram") mono[$3] = 1; next }
-	/^#/ { next }
-	{
-		key = $0; sub(/ [^ ]*$/, "", key)
-		val = $0; sub(/.* /, "", val)
-		fam = key; sub(/\{.*/, "", fam)
-		base = fam; sub(/_(bucket|sum|count)$/, "", base)
-		if (!(fam in mono) && !(base in mono)) next
-		if (file == 1) { prev[key] = val + 0; next }
-		cur[key] = val + 0
-	}
-	END {
-		bad = 0
-		for (k in prev) {
-			if (!(k in cur)) { print "vanished: " k; bad = 1 }
-			else if (cur[k] < prev[k]) { print "went down: " k " " prev[k] " -> " cur[k]; bad = 1 }
-		}
-		exit bad
-	}' "$1" "$2"
-}
-value() {	# value FILE NAME{LABELS}
-	awk -v k="$2" '$1 == k { print $2 }' "$1"
-}
 
 dmremap-exporter --textfile-dir "$DAEMON" --interval 1 2>"$SCRATCH/daemon.err" &
 EXP=$!
@@ -65,9 +37,9 @@ while [ $i -lt 6 ]; do
 	cp "$ONCE/dm_remap.prom" "$SCRATCH/once.$i"
 	cp "$DAEMON/dm_remap.prom" "$SCRATCH/daemon.$i"
 	if [ $i -gt 0 ]; then
-		monotonic "$SCRATCH/once.$((i - 1))" "$SCRATCH/once.$i" >"$SCRATCH/once.cmp.$i" ||
+		prom_monotonic "$SCRATCH/once.$((i - 1))" "$SCRATCH/once.$i" >"$SCRATCH/once.cmp.$i" ||
 			{ bad_once=1; sed 's/^/#   once: /' "$SCRATCH/once.cmp.$i" | head -n 10; }
-		monotonic "$SCRATCH/daemon.$((i - 1))" "$SCRATCH/daemon.$i" >"$SCRATCH/daemon.cmp.$i" ||
+		prom_monotonic "$SCRATCH/daemon.$((i - 1))" "$SCRATCH/daemon.$i" >"$SCRATCH/daemon.cmp.$i" ||
 			{ bad_daemon=1; sed 's/^/#   daemon: /' "$SCRATCH/daemon.cmp.$i" | head -n 10; }
 	fi
 	runs=$((runs + 1))
@@ -83,18 +55,18 @@ check_eq "--once: no counter went down or vanished from run to run" 0 "$bad_once
 check_eq "daemon: no counter, bucket, _sum or _count went down or vanished" 0 "$bad_daemon"
 # the comparison compared something that moved
 check_eq "--once: remaps_total grew by one a run (1 -> 6)" "1 6" \
-	"$(value "$SCRATCH/once.0" "dm_remap_remaps_total{$L}") $(value "$SCRATCH/once.5" "dm_remap_remaps_total{$L}")"
+	"$(prom_value "$SCRATCH/once.0" "dm_remap_remaps_total{$L}") $(prom_value "$SCRATCH/once.5" "dm_remap_remaps_total{$L}")"
 check_eq "--once: metadata_commits_total grew by 5" 5 \
-	$(( $(value "$SCRATCH/once.5" "dm_remap_metadata_commits_total{$L}") - \
-	    $(value "$SCRATCH/once.0" "dm_remap_metadata_commits_total{$L}") ))
+	$(( $(prom_value "$SCRATCH/once.5" "dm_remap_metadata_commits_total{$L}") - \
+	    $(prom_value "$SCRATCH/once.0" "dm_remap_metadata_commits_total{$L}") ))
 check "--once: io_errors_total{op=write} grew" test \
-	"$(value "$SCRATCH/once.5" "dm_remap_io_errors_total{$L,op=\"write\"}")" -gt \
-	"$(value "$SCRATCH/once.0" "dm_remap_io_errors_total{$L,op=\"write\"}")"
-n0=$(value "$SCRATCH/daemon.0" "dm_remap_io_requests_total{$L,op=\"write\"}")
-n5=$(value "$SCRATCH/daemon.5" "dm_remap_io_requests_total{$L,op=\"write\"}")
+	"$(prom_value "$SCRATCH/once.5" "dm_remap_io_errors_total{$L,op=\"write\"}")" -gt \
+	"$(prom_value "$SCRATCH/once.0" "dm_remap_io_errors_total{$L,op=\"write\"}")"
+n0=$(prom_value "$SCRATCH/daemon.0" "dm_remap_io_requests_total{$L,op=\"write\"}")
+n5=$(prom_value "$SCRATCH/daemon.5" "dm_remap_io_requests_total{$L,op=\"write\"}")
 check "daemon: io_requests_total{op=write} grew under load ($n0 -> $n5)" test "${n5:-0}" -gt "${n0:-0}"
-c0=$(value "$SCRATCH/daemon.0" "dm_remap_io_latency_seconds_count{$L,op=\"read\",path=\"main\"}")
-c5=$(value "$SCRATCH/daemon.5" "dm_remap_io_latency_seconds_count{$L,op=\"read\",path=\"main\"}")
+c0=$(prom_value "$SCRATCH/daemon.0" "dm_remap_io_latency_seconds_count{$L,op=\"read\",path=\"main\"}")
+c5=$(prom_value "$SCRATCH/daemon.5" "dm_remap_io_latency_seconds_count{$L,op=\"read\",path=\"main\"}")
 check "daemon: the read latency histogram grew under load ($c0 -> $c5)" test "${c5:-0}" -gt "${c0:-0}"
 check "no --once error" test ! -s "$SCRATCH/once.err"
 
