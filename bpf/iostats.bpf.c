@@ -71,6 +71,21 @@ static __always_inline void *lookup_or_init(void *map, const void *key, const vo
 	return v;
 }
 
+/* One latency into a log2 histogram: its bucket, count and sum. */
+static __always_inline void hist_add(__u64 *slots, __u64 *count, __u64 *sum_ns,
+				     __u64 latency_ns)
+{
+	__u32 slot = dmr_iostats_slot(latency_ns);
+
+	/* keep the bound check the compiler would drop: the verifier needs it */
+	barrier_var(slot);
+	if (slot >= DMR_IOSTATS_SLOTS)
+		return;
+	slots[slot] += 1;
+	*count += 1;
+	*sum_ns += latency_ns;
+}
+
 static __always_inline int on_io_done(__u32 dev, __u32 nr_sectors, __u32 op, int error,
 				      __u32 remapped, __u64 latency_ns)
 {
@@ -79,7 +94,6 @@ static __always_inline int on_io_done(__u32 dev, __u32 nr_sectors, __u32 op, int
 	struct dmr_io_val zero_io = {};
 	struct dmr_lat_val *lv;
 	struct dmr_io_val *iv;
-	__u32 slot;
 
 	if (!dev_wanted(dev))
 		return 0;
@@ -100,36 +114,21 @@ static __always_inline int on_io_done(__u32 dev, __u32 nr_sectors, __u32 op, int
 	lk.op = op;
 	lk.path = remapped ? DM_REMAP_PATH_SPARE : DM_REMAP_PATH_MAIN;
 	lv = lookup_or_init(&lat, &lk, &zero_lat);
-	if (!lv)
-		return 0;
-	slot = dmr_iostats_slot(latency_ns);
-	/* keep the bound check the compiler would drop: the verifier needs it */
-	asm volatile("" : "+r"(slot));
-	if (slot >= DMR_IOSTATS_SLOTS)
-		return 0;
-	lv->slots[slot] += 1;
-	lv->count += 1;
-	lv->sum_ns += latency_ns;
+	if (lv)
+		hist_add(lv->slots, &lv->count, &lv->sum_ns, latency_ns);
 	return 0;
 }
 
 static __always_inline int on_md_commit(__u32 dev, __u32 entries, __u64 latency_ns, int error)
 {
 	struct dmr_md_val *mv;
-	__u32 slot;
 
 	if (!dev_wanted(dev))
 		return 0;
 	mv = lookup_or_init(&md, &dev, &zero_md);
 	if (!mv)
 		return 0;
-	slot = dmr_iostats_slot(latency_ns);
-	asm volatile("" : "+r"(slot));
-	if (slot >= DMR_IOSTATS_SLOTS)
-		return 0;
-	mv->slots[slot] += 1;
-	mv->count += 1;
-	mv->sum_ns += latency_ns;
+	hist_add(mv->slots, &mv->count, &mv->sum_ns, latency_ns);
 	mv->entries += entries;
 	if (error)
 		mv->errors += 1;

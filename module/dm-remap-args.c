@@ -58,7 +58,7 @@ static int parse_optional(struct dm_arg_set *as, struct remap_args *args,
 		unsigned int before = as->argc;
 
 		word = dm_shift_arg(as);
-		if (!strcmp(word, "block_size")) {
+		if (!strcasecmp(word, "block_size")) {
 			if (seen_block_size) {
 				*error = "block_size given twice";
 				return -EINVAL;
@@ -66,7 +66,7 @@ static int parse_optional(struct dm_arg_set *as, struct remap_args *args,
 			seen_block_size = true;
 			r = parse_uint(as, &args->block_size, "block_size needs a value",
 				       "block_size is not a number", error);
-		} else if (!strcmp(word, "scrub_rate")) {
+		} else if (!strcasecmp(word, "scrub_rate")) {
 			if (seen_scrub_rate) {
 				*error = "scrub_rate given twice";
 				return -EINVAL;
@@ -74,13 +74,13 @@ static int parse_optional(struct dm_arg_set *as, struct remap_args *args,
 			seen_scrub_rate = true;
 			r = parse_uint(as, &args->scrub_rate, "scrub_rate needs a value",
 				       "scrub_rate is not a number", error);
-		} else if (!strcmp(word, "no_auto_remap")) {
+		} else if (!strcasecmp(word, "no_auto_remap")) {
 			if (args->no_auto_remap) {
 				*error = "no_auto_remap given twice";
 				return -EINVAL;
 			}
 			args->no_auto_remap = true;
-		} else if (!strcmp(word, "format")) {
+		} else if (!strcasecmp(word, "format")) {
 			if (args->allow_format) {
 				*error = "format given twice";
 				return -EINVAL;

@@ -154,14 +154,14 @@ static int msg_list(struct remap_c *rc, unsigned int argc, char **argv,
 
 static int msg_scrub(struct remap_c *rc, unsigned int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], "start")) {
+	if (argc == 2 && !strcasecmp(argv[1], "start")) {
 		int r = remap_scrub_start(rc);
 
 		if (r)
 			DMERR("%s: scrub start: device is suspended", dev_name_of(rc));
 		return r;
 	}
-	if (argc == 2 && !strcmp(argv[1], "stop")) {
+	if (argc == 2 && !strcasecmp(argv[1], "stop")) {
 		remap_scrub_stop(rc);
 		return 0;
 	}
@@ -175,19 +175,16 @@ int remap_message(struct dm_target *ti, unsigned int argc, char **argv,
 	struct remap_c *rc = ti->private;
 	unsigned int sz = 0;
 
-	if (!argc) {
-		DMERR("%s: empty message; try 'help'", dev_name_of(rc));
-		return -EINVAL;
-	}
-	if (!strcmp(argv[0], "remap"))
+	/* dm core refuses an empty message before it gets here. */
+	if (!strcasecmp(argv[0], "remap"))
 		return msg_remap(rc, argc, argv);
-	if (!strcmp(argv[0], "list"))
+	if (!strcasecmp(argv[0], "list"))
 		return msg_list(rc, argc, argv, result, maxlen);
-	if (!strcmp(argv[0], "scrub"))
+	if (!strcasecmp(argv[0], "scrub"))
 		return msg_scrub(rc, argc, argv);
-	if (argc == 1 && !strcmp(argv[0], "stats"))
+	if (argc == 1 && !strcasecmp(argv[0], "stats"))
 		return msg_stats(rc, result, maxlen);
-	if (argc == 1 && !strcmp(argv[0], "clear_stats")) {
+	if (argc == 1 && !strcasecmp(argv[0], "clear_stats")) {
 		atomic64_set(&rc->read_errors, 0);
 		atomic64_set(&rc->write_errors, 0);
 		atomic64_set(&rc->lost_sectors, 0);
@@ -195,7 +192,7 @@ int remap_message(struct dm_target *ti, unsigned int argc, char **argv,
 		atomic64_set(&rc->remaps_done, 0);
 		return 0;
 	}
-	if (argc == 1 && !strcmp(argv[0], "help")) {
+	if (argc == 1 && !strcasecmp(argv[0], "help")) {
 		DMEMIT("%s", remap_help_text);
 		return 1;
 	}
