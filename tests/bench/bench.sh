@@ -42,17 +42,19 @@ iops() {
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 
 # figure NAME NUM DEN OP GOAL: the line for median(NUM) / median(DEN), where
-# NUM and DEN name files of $SCRATCH (one value a line).
+# NUM and DEN name files of $SCRATCH (one value a line, one line a run).
+# The detail line before it gives every run's values and the median of the
+# per-run ratios, which shows how much of the figure is the host's noise.
 figure() {
 	_a=$(median <"$SCRATCH/$2") _b=$(median <"$SCRATCH/$3")
-	echo "detail: $1 $2=${_a:-none} $3=${_b:-none} runs=$(grep -c . "$SCRATCH/$2")/$(grep -c . "$SCRATCH/$3")"
+	echo "detail: $1 $2=${_a:-none} [$(tr '\n' ' ' <"$SCRATCH/$2")]" \
+		"$3=${_b:-none} [$(tr '\n' ' ' <"$SCRATCH/$3")]" \
+		"paired=$(paste -d' ' "$SCRATCH/$2" "$SCRATCH/$3" |
+			awk 'NF == 2 && $2 > 0 { printf "%.3f\n", $1 / $2 }' | median)"
 	awk -v n="$1" -v a="$_a" -v b="$_b" -v op="$4" -v g="$5" 'BEGIN {
 		v = (a == "" || b == "" || b + 0 == 0) ? "unmeasured" : sprintf("%.3f", a / b)
 		printf "bench: %s %s (goal %s %s)\n", n, v, op, g }'
 }
-
-# uptime_s: seconds since boot, to the hundredth.
-uptime_s() { cut -d' ' -f1 /proc/uptime; }
 
 # mark_bad FIRST_MIB COUNT [+|-]: COUNT 4 KiB blocks of main fail (+, the
 # default) or heal (-) from FIRST_MIB on, one every 64 KiB (where `fio
@@ -67,13 +69,15 @@ mark_bad() {
 }
 
 # strided_writes FIRST_MIB COUNT JOBS: COUNT 4 KiB writes to rem, one every
-# 64 KiB from FIRST_MIB on, by JOBS concurrent writers (queue depth 8 each).
+# 64 KiB from FIRST_MIB on, by JOBS concurrent writers (queue depth 8 each);
+# prints how long the writes took in ms (fio's runtime: from the first
+# write to the last completion, without fio's start-up).
 strided_writes() {
 	_per=$(($2 / $3 * 64))
 	fio --name=w --filename=/dev/mapper/rem --direct=1 --ioengine=libaio \
 		--rw=write:60k --bs=4k --offset="$1m" --size="${_per}k" \
 		--numjobs="$3" --offset_increment="${_per}k" --iodepth=8 \
-		--minimal >/dev/null 2>&1
+		--group_reporting --minimal 2>/dev/null | awk -F';' '{ print $50 }'
 }
 
 rm -f "$SCRATCH"/[a-z]*
@@ -174,17 +178,14 @@ figure tracepoints_off_cost tp_traced tp_notrace '>=' 0.99
 # outage breaker would take main offline after 256 failed blocks in 10 s.
 echo 0 >/sys/module/dm_remap/parameters/breaker_blocks || bail "breaker_blocks"
 # p99_run FIRST_MIB: the healthy writes' p99 (usec) while strided writes
-# hit FIRST_MIB; appends the strided writes' duration to $SCRATCH/burst_s.
+# hit FIRST_MIB; appends the strided writes' duration to $SCRATCH/burst_ms.
 p99_run() {
 	fio_run /dev/mapper/rem randwrite 4k --iodepth=8 --percentile_list=99 \
 		>"$SCRATCH/healthy.out" &
 	_fio=$!
 	sleep 1
-	_t0=$(uptime_s)
-	strided_writes "$1" 256 4
-	_t1=$(uptime_s)
+	strided_writes "$1" 256 4 >>"$SCRATCH/burst_ms"
 	wait $_fio
-	echo "$_t0 $_t1" | awk '{ print $2 - $1 }' >>"$SCRATCH/burst_s"
 	# The write half's 99th percentile is the last "99.000000%=" field.
 	awk -F';' '{ for (f = 1; f <= NF; f++) if ($f ~ /^99\.0*%=/) v = $f }
 		END { sub(/^.*=/, "", v); print v }' "$SCRATCH/healthy.out"
@@ -200,7 +201,7 @@ while [ $i -lt "$RUNS" ]; do
 	i=$((i + 1))
 done
 echo "detail: remaps per burst: $(tr '\n' ' ' <"$SCRATCH/burst_remaps")"
-echo "detail: strided writes took (s): $(tr '\n' ' ' <"$SCRATCH/burst_s")"
+echo "detail: strided writes took (ms, quiet and burst in turn): $(tr '\n' ' ' <"$SCRATCH/burst_ms")"
 # A burst that did not remap its 256 blocks does not measure the figure.
 if grep -vqx 256 "$SCRATCH/burst_remaps"; then
 	: >"$SCRATCH/p99_burst"
@@ -210,21 +211,20 @@ figure healthy_write_p99_during_remap_burst p99_burst p99_quiet '<=' 2
 # --- sustained remaps per second --------------------------------------------
 # Three rounds of 480 bad blocks 64 KiB apart (null_blk's table holds 512),
 # each written by 4 concurrent writers (depth 8 each): new remaps over the
-# time the writes took.
+# time the writes took (fio's runtime; every write completes only once its
+# block is remapped and the remap committed).
 : >"$SCRATCH/rps"
 r=0
 while [ $r -lt 3 ]; do
 	first=$((416 + r * 32))
 	mark_bad $first 480
 	before=$(status_key rem remapped)
-	t0=$(uptime_s)
-	strided_writes $first 480 4
-	t1=$(uptime_s)
-	echo "$t0 $t1 $(($(status_key rem remapped) - before))" >>"$SCRATCH/rps"
+	ms=$(strided_writes $first 480 4)
+	echo "$ms $(($(status_key rem remapped) - before))" >>"$SCRATCH/rps"
 	mark_bad $first 480 -
 	r=$((r + 1))
 done
-awk '{ s += $2 - $1; n += $3 } END {
+awk '{ s += $1 / 1000; n += $2 } END {
 	printf "detail: remaps_per_second remaps=%d seconds=%.2f\n", n, s
 	v = (s > 0 && n > 0) ? sprintf("%.1f", n / s) : "unmeasured"
 	printf "bench: remaps_per_second %s (goal report)\n", v }' "$SCRATCH/rps"
