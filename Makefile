@@ -26,6 +26,10 @@ BPF_KERNEL_ENV := $(BUILD)/kernel/6.1/kernel.env
 BPF_OUT := $(BUILD)/bpf
 BIN := $(BUILD)/bin
 VM_MODULE_DIR := $(BUILD)/$(KSERIES)/src/module
+# The same module built with its tracepoints compiled out (-DNOTRACE makes
+# <linux/tracepoint.h> declare no-op tracepoints): make bench compares it
+# with the real one (tracepoints_off_cost).
+VM_NOTRACE_DIR := $(BUILD)/$(KSERIES)/src/module-notrace
 VM_IMAGE := $(BUILD)/vm/$(KSERIES)/initramfs.cpio
 MODULE_SRC := $(filter-out %/dm-remap-probes.h %/dm-remap-version.h,$(wildcard module/*.c module/*.h)) \
 	module/Kbuild \
@@ -50,7 +54,7 @@ VERSION_H := module/dm-remap-version.h
 $(VERSION_H): VERSION scripts/gen-version
 	scripts/gen-version module $< $@
 
-.PHONY: all deps module bpf tools vm-module vm-image check check-unit check-vm \
+.PHONY: all deps module bpf tools vm-module vm-module-notrace vm-image check check-unit check-vm \
 	check-kernels demo bench checkpatch clean kernel
 
 all: module tools
@@ -86,6 +90,14 @@ $(VM_MODULE_DIR)/dm-remap.ko: $(KERNEL_ENV) $(MODULE_SRC) $(VERSION_H) scripts/b
 	cp bpf/dm_remap_events.h $(BUILD)/$(KSERIES)/src/bpf/
 	. $(KERNEL_ENV) && scripts/build-module $(VM_MODULE_DIR) "$$KDIR" "$$VMLINUX"
 
+vm-module-notrace: $(VM_NOTRACE_DIR)/dm-remap.ko
+
+$(VM_NOTRACE_DIR)/dm-remap.ko: $(KERNEL_ENV) $(MODULE_SRC) $(VERSION_H) scripts/build-module scripts/kernel-probes
+	mkdir -p $(VM_NOTRACE_DIR) $(BUILD)/$(KSERIES)/src/bpf
+	cp module/*.c module/*.h module/Kbuild $(VM_NOTRACE_DIR)/
+	cp bpf/dm_remap_events.h $(BUILD)/$(KSERIES)/src/bpf/
+	. $(KERNEL_ENV) && KCFLAGS=-DNOTRACE scripts/build-module $(VM_NOTRACE_DIR) "$$KDIR" "$$VMLINUX"
+
 # --- BPF and tools ---------------------------------------------------------
 bpf: $(BPF_KERNEL_ENV)
 	. $(BPF_KERNEL_ENV) && $(MAKE) -C bpf VMLINUX="$$VMLINUX" OUT=$(BPF_OUT)
@@ -100,7 +112,7 @@ tools: bpf
 TEST_BIN := $(BUILD)/test-bin
 TEST_HELPERS := $(patsubst tests/vm/helpers/%.c,$(TEST_BIN)/%,$(wildcard tests/vm/helpers/*.c))
 
-vm-image: vm-module tools $(TEST_HELPERS)
+vm-image: vm-module vm-module-notrace tools $(TEST_HELPERS)
 	@$(MAKE) -s $(VM_IMAGE)
 
 # Programs only the VM tests use (copied into the guest with the tools).
@@ -108,9 +120,10 @@ $(TEST_BIN)/%: tests/vm/helpers/%.c
 	@mkdir -p $(TEST_BIN)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(VM_IMAGE): $(VM_MODULE_DIR)/dm-remap.ko $(wildcard $(BIN)/dmremap-*) $(TEST_HELPERS) \
-		tests/vm/mkinitramfs tests/vm/guest-init
-	tests/vm/mkinitramfs $(KERNEL_ENV) $(VM_MODULE_DIR)/dm-remap.ko $(BIN) $@
+$(VM_IMAGE): $(VM_MODULE_DIR)/dm-remap.ko $(VM_NOTRACE_DIR)/dm-remap.ko $(wildcard $(BIN)/dmremap-*) \
+		$(TEST_HELPERS) tests/vm/mkinitramfs tests/vm/guest-init
+	tests/vm/mkinitramfs $(KERNEL_ENV) $(VM_MODULE_DIR)/dm-remap.ko $(BIN) $@ \
+		$(VM_NOTRACE_DIR)/dm-remap.ko
 
 # --- tests -----------------------------------------------------------------
 check: deps
@@ -139,7 +152,7 @@ demo: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all vm-image
-	tests/vm/vmrun --kernel $(KSERIES) --timeout 1200 tests/bench/bench.sh
+	VMRUN_NO_BUILD=1 tests/bench/run --kernel $(KSERIES)
 
 # --- install ---------------------------------------------------------------
 # make install [DESTDIR=...] [PREFIX=/usr/local]: the module sources for DKMS
