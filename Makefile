@@ -4,16 +4,19 @@
 #   make                build the module, the BPF objects and the tools
 #   make check          deps + build + every test; last line "N passed, N failed"
 #   make check-kernels  the in-VM suite on every supported kernel series
+#   make check-debug    the in-VM suite on a debug kernel (KASAN, lockdep,
+#                       kmemleak, UBSAN...) built from Debian's sources
 #   make demo           boot the test VM and show the product at work
 #   make bench          performance ratios (see docs/)
 #   make install        install module sources (DKMS), tools, man pages, units
 #
 # KDIR selects the kernel build tree for `make` (default: the running
 # kernel's; when it has none, the Debian test kernel's).  KSERIES selects
-# the test kernel of the VM targets (6.1 or 6.12).
+# the test kernel of the VM targets (6.1, 6.12, or 6.1-debug).
 
 KSERIES ?= 6.1
 SERIES_ALL := 6.1 6.12
+DEBUG_SERIES := 6.1-debug
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
 KERNEL_DIR := $(BUILD)/kernel/$(KSERIES)
@@ -38,7 +41,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all deps module bpf tools vm-module vm-image check check-unit check-vm \
-	check-kernels demo bench install checkpatch clean kernel
+	check-kernels check-debug demo bench install checkpatch clean kernel
 
 all: module tools
 
@@ -50,6 +53,11 @@ kernel: $(KERNEL_ENV)
 
 $(BUILD)/kernel/%/kernel.env: scripts/fetch-kernel
 	scripts/fetch-kernel $* $(BUILD)/kernel/$*
+
+# The debug kernel is built, not fetched: once per machine, cached outside
+# the tree under /var/cache/dm-remap (scripts/build-debug-kernel).
+$(BUILD)/kernel/$(DEBUG_SERIES)/kernel.env: scripts/build-debug-kernel tests/debug-kernel/debug.config
+	scripts/build-debug-kernel $(BUILD)/kernel/$(DEBUG_SERIES)
 
 # `make` builds module/dm-remap.ko in place.  Without a KDIR of its own (this
 # machine's kernel may have no build tree) it uses the test kernel, and then
@@ -113,6 +121,13 @@ check-vm: vm-image
 # series whose build fails is counted as a failure, not a stop.
 check-kernels: deps
 	@tests/run --only vm $(foreach s,$(SERIES_ALL),--kernel $(s))
+
+# The in-VM suite on the debug kernel, then the canaries that prove its log
+# scan sees each kind of report.  Not part of `make check`: the first run
+# builds the kernel (see docs/reliability.md for the times).
+check-debug: deps
+	@$(MAKE) --no-print-directory all
+	@tests/run --only vm --kernel $(DEBUG_SERIES)
 
 checkpatch:
 	@scripts/checkpatch $(filter-out %.mod.c,$(wildcard module/*.[ch]))
