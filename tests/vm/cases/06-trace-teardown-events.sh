@@ -40,6 +40,10 @@ check_eq "teardown phases in order (raw_tp)" "$EXPECTED" "$(phases "$SCRATCH/raw
 trace_lifecycle "$SCRATCH/plain.txt" events -d 4
 check "readable output names the device and phase" \
 	has "$SCRATCH/plain.txt" "r0 .*teardown.*postsuspend"
+# The whole text, times and pids masked, against its golden output.
+sed 's/^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]\{6\} /HH:MM:SS.UUUUUU /; s/ [0-9]*\]$/ PID]/' \
+	"$SCRATCH/plain.txt" >"$SCRATCH/plain.masked"
+check_golden "the text output of a create/suspend/resume/remove cycle" events-text "$SCRATCH/plain.masked"
 
 check "an unknown device is refused with its name" \
 	fails_with "dmremap-trace: no such dm device 'nosuchdev'" dmremap-trace events -d 1 nosuchdev
