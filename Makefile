@@ -6,6 +6,7 @@
 #   make check-kernels  the in-VM suite on every supported kernel series
 #   make check-debug    the in-VM suite on a debug kernel (KASAN, lockdep,
 #                       kmemleak, UBSAN...) built from Debian's sources
+#   make soak           the stress case for SOAK_SECONDS (default 600)
 #   make demo           boot the test VM and show the product at work
 #   make bench          performance ratios (see docs/)
 #   make install        install module sources (DKMS), tools, man pages, units
@@ -41,7 +42,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all deps module bpf tools vm-module vm-image check check-unit check-vm \
-	check-kernels check-debug demo bench install checkpatch clean kernel
+	check-kernels check-debug soak demo bench install checkpatch clean kernel
 
 all: module tools
 
@@ -128,6 +129,15 @@ check-kernels: deps
 check-debug: deps
 	@$(MAKE) --no-print-directory all
 	@tests/run --only vm --kernel $(DEBUG_SERIES)
+
+# The stress case of `make check` (tests/vm/cases/60-stress.sh, 60 s there)
+# for longer: fio QD32 on two devices under bad blocks, suspends, reloads,
+# scrubs and tracers, then every byte verified.
+SOAK_SECONDS ?= 600
+soak: deps
+	@$(MAKE) --no-print-directory all vm-image
+	tests/vm/vmrun --kernel $(KSERIES) --timeout $$(($(SOAK_SECONDS) + 900)) \
+		tests/vm/cases/60-stress.sh $(SOAK_SECONDS)
 
 checkpatch:
 	@scripts/checkpatch $(filter-out %.mod.c,$(wildcard module/*.[ch]))

@@ -4,8 +4,8 @@
 # kernel-log scan (tests/vm/lib/klog.sh) finds every report in this guest's
 # log; a checker that stays silent, or a scan that misses it, fails the lane.
 #
-# The modules come in $CANARY_DIR (dmr_canary.ko from canary/, and lkdtm.ko
-# and kmemleak-test.ko of the debug kernel, which the guest image lacks):
+# The modules come in $CANARY_DIR (dmr_canary.ko from canary/, and the debug
+# kernel's lkdtm.ko, which the guest image lacks):
 # tests/run puts them there with a preamble to this script.  Order matters:
 # lockdep turns itself off after its first report, and a KASAN report marks
 # lockdep unreliable, so RCU, atomic-sleep and lockdep come first.
@@ -28,6 +28,6 @@ while ! dmesg | grep -q 'blocked for more than' && [ $i -lt 120 ]; do
 	i=$((i + 1))
 done
 
-# A module that leaks on purpose: guest-init's kmemleak scan must report it.
-insmod "$CANARY_DIR/kmemleak-test.ko" && rmmod kmemleak_test
+# A leak: guest-init's kmemleak scan, after this script, must report it.
+insmod "$CANARY_DIR/dmr_canary.ko" bug=leak && rmmod dmr_canary
 echo "canaries done"
