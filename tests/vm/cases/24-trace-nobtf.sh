@@ -16,21 +16,6 @@ LEN=$(sectors_of /dev/main)
 echo "0 $(sectors_of /dev/sp) linear /dev/sp 0" | dmsetup create splin || bail "spare linear"
 echo "0 $LEN remap /dev/main /dev/mapper/splin" | dmsetup create r0 || bail "create r0"
 
-start_tracer() {	# start_tracer OUT ARGS...
-	_o=$1
-	shift
-	dmremap-trace "$@" >"$_o" 2>"$_o.err" &
-	TPID=$!
-	wait_for grep -q Tracing "$_o.err" || bail "tracer did not start: $(tail -n 3 "$_o.err")"
-}
-waited() {
-	wait "$2"
-	check_eq "$1" 0 "$?"
-}
-has() {
-	grep -q "$2" "$1"
-}
-
 EV=$SCRATCH/ev.json
 LAT=$SCRATCH/lat.json
 HANG=$SCRATCH/hang.json
@@ -40,9 +25,9 @@ start_tracer "$LAT" latency -j
 LATPID=$TPID
 start_tracer "$HANG" hang -t 2 -j
 HANGPID=$TPID
-check "events fell back to raw_tp" grep -q "(raw_tp)" "$EV.err"
-check "latency fell back to raw_tp" grep -q "(raw_tp)" "$LAT.err"
-check "hang fell back to raw_tp" grep -q "via raw_tp" "$HANG.err"
+check "events fell back to raw_tp" has "$EV.err" '^Tracing dm_remap events (raw_tp)'
+check "latency fell back to raw_tp" has "$LAT.err" '^Tracing dm_remap I/O latency (raw_tp)'
+check "hang fell back to raw_tp" has "$HANG.err" '^Tracing stalls .* teardown via raw_tp'
 
 nullb_badblocks main "+2048-2055"
 make_ref "$SCRATCH/a" 4
