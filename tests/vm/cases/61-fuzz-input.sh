@@ -4,10 +4,10 @@
 # strings).  Every refused table line leaves one "remap: <reason>" line in
 # the kernel log and no device; every message either succeeds or is refused
 # with a logged reason; nothing warns; the module unloads afterwards.
-# ARGS: [ROUNDS] of random lines and messages (default 40).
+# ARGS: [ROUNDS] of random lines and messages (default 20).
 . /run/vmrun-lib/common.sh
 
-ROUNDS=${1:-40}
+ROUNDS=${1:-20}
 remap_disks
 M=/dev/main S=/dev/spare
 
