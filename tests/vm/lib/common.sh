@@ -64,7 +64,7 @@ check_num() {
 	if [ -n "$2" ] && test "$2" "$3" "$4" 2>/dev/null; then
 		ok "$1"
 	else
-		not_ok "$1 (expected '$2' $3 $4)"
+		not_ok "$1 (got '$2', expected $3 $4)"
 	fi
 }
 
