@@ -4,6 +4,9 @@
 #   make                build the module, the BPF objects and the tools
 #   make check          deps + build + every test; last line "N passed, N failed"
 #   make check-kernels  the in-VM suite on every supported kernel series
+#   make check-debug    the in-VM suite on a debug kernel (KASAN, lockdep,
+#                       kmemleak, UBSAN...) built from Debian's sources
+#   make soak           the stress case for SOAK_SECONDS (default 600)
 #   make demo           boot the test VM and show the product at work
 #   make bench          performance ratios (see docs/)
 #   make install        install module sources (DKMS), tools, man pages, units,
@@ -13,10 +16,11 @@
 #
 # KDIR selects the kernel build tree for `make` (default: the running
 # kernel's; when it has none, the Debian test kernel's).  KSERIES selects
-# the test kernel of the VM targets (6.1 or 6.12).
+# the test kernel of the VM targets (6.1, 6.12, or 6.1-debug).
 
 KSERIES ?= 6.1
 SERIES_ALL := 6.1 6.12
+DEBUG_SERIES := 6.1-debug
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
 KERNEL_DIR := $(BUILD)/kernel/$(KSERIES)
@@ -55,7 +59,7 @@ $(VERSION_H): VERSION scripts/gen-version
 	scripts/gen-version module $< $@
 
 .PHONY: all deps module bpf tools vm-module vm-module-notrace vm-image check check-unit check-vm \
-	check-kernels demo bench checkpatch clean kernel
+	check-kernels check-debug soak demo bench checkpatch clean kernel
 
 all: module tools
 
@@ -67,6 +71,11 @@ kernel: $(KERNEL_ENV)
 
 $(BUILD)/kernel/%/kernel.env: scripts/fetch-kernel
 	scripts/fetch-kernel $* $(BUILD)/kernel/$*
+
+# The debug kernel is built, not fetched: once per machine, cached outside
+# the tree under /var/cache/dm-remap (scripts/build-debug-kernel).
+$(BUILD)/kernel/$(DEBUG_SERIES)/kernel.env: scripts/build-debug-kernel tests/debug-kernel/debug.config
+	scripts/build-debug-kernel $(BUILD)/kernel/$(DEBUG_SERIES)
 
 # `make` builds module/dm-remap.ko in place.  Without a KDIR of its own (this
 # machine's kernel may have no build tree) it uses the test kernel, and then
@@ -142,6 +151,22 @@ check-vm: vm-image
 # series whose build fails is counted as a failure, not a stop.
 check-kernels: deps
 	@tests/run --only vm $(foreach s,$(SERIES_ALL),--kernel $(s))
+
+# The in-VM suite on the debug kernel, then the canaries that prove its log
+# scan sees each kind of report.  Not part of `make check`: the first run
+# builds the kernel (see docs/reliability.md for the times).
+check-debug: deps
+	@$(MAKE) --no-print-directory all
+	@tests/run --only vm --kernel $(DEBUG_SERIES)
+
+# The stress case of `make check` (tests/vm/cases/80-stress.sh, 60 s there)
+# for longer: fio QD32 on two devices under bad blocks, suspends, reloads,
+# scrubs and tracers, then every byte verified.
+SOAK_SECONDS ?= 600
+soak: deps
+	@$(MAKE) --no-print-directory all vm-image
+	tests/vm/vmrun --kernel $(KSERIES) --timeout $$(($(SOAK_SECONDS) + 900)) \
+		tests/vm/cases/80-stress.sh $(SOAK_SECONDS)
 
 checkpatch:
 	@scripts/checkpatch $(filter-out %.mod.c,$(wildcard module/*.[ch]))

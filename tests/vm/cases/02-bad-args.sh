@@ -3,26 +3,24 @@
 # the devices stay free and the module unloads afterwards.
 . /run/vmrun-lib/common.sh
 
-nullb_create main 64 || bail "null_blk main"
-nullb_create spare 16 || bail "null_blk spare"
+remap_disks
 M=/dev/main S=/dev/spare
-LEN=$(sectors_of $M)
 
 # refused REASON TABLE...: creation fails and the kernel log gives REASON.
 refused() {
 	_reason=$1
 	shift
-	dmesg -c >/dev/null
+	log_mark	# (the log stays whole for tests/run's scan)
 	if echo "$*" | dmsetup create bad 2>/dev/null; then
 		not_ok "refused: '$*' (was accepted)"
 		dmsetup remove bad
 		return
 	fi
-	if dmesg | grep -q "remap: $_reason"; then
+	if _out=$(logged "remap: $_reason"); then
 		ok "refused with '$_reason': $*"
 	else
 		not_ok "refused '$*' but the log lacks '$_reason'"
-		dmesg | tail -n 3 | sed 's/^/#   /'
+		printf '%s\n' "$_out" | sed 's/^/#   /'
 	fi
 }
 

@@ -3,26 +3,17 @@
 # resume and remove with the dm device's name, through tp_btf and raw_tp.
 . /run/vmrun-lib/common.sh
 
-nullb_create main 64 || bail "null_blk main"
-nullb_create spare 16 || bail "null_blk spare"
-LEN=$(sectors_of /dev/main)
+remap_disks
 
-# trace_lifecycle OUT ARGS...: trace one create/suspend/resume/remove cycle.
+# trace_lifecycle OUT ARGS...: trace one create/suspend/resume/remove cycle
+# with `dmremap-trace ARGS` (e.g. "events -d 4", which ends after 4 s).
 trace_lifecycle() {
-	_out=$1
-	shift
-	dmremap-trace events "$@" >"$_out" 2>"$_out.err" &
-	_pid=$!
-	_i=0
-	while ! grep -q Tracing "$_out.err" 2>/dev/null && [ $_i -lt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	echo "0 $LEN remap /dev/main /dev/spare" | dmsetup create r0
-	dmsetup suspend r0
-	dmsetup resume r0
-	dmsetup remove r0
-	wait $_pid
+	start_tracer "$@"
+	dmsetup create r0 --table "0 $LEN remap /dev/main /dev/spare" || bail "create r0"
+	dmsetup suspend r0 || bail "suspend r0"
+	dmsetup resume r0 || bail "resume r0"
+	dmsetup remove r0 || bail "remove r0"
+	wait "$TPID"
 }
 
 # phases FILE: the phase/stage sequence of r0 in JSON lines FILE.
@@ -36,20 +27,27 @@ presuspend:enter presuspend:exit postsuspend:enter postsuspend:exit \
 preresume:enter preresume:exit resume:enter resume:exit \
 presuspend:enter presuspend:exit postsuspend:enter postsuspend:exit dtr:enter dtr:exit "
 
-trace_lifecycle "$SCRATCH/btf.json" -j -d 4 -v
-check "tp_btf programs were used" grep -q "tp_btf" "$SCRATCH/btf.json.err"
+trace_lifecycle "$SCRATCH/btf.json" events -j -d 4 -v
+# The "Tracing" line names the attach type really used (libbpf's -v log
+# names both section kinds for every program, whichever is attached).
+check "tp_btf programs were used" has "$SCRATCH/btf.json.err" '^Tracing dm_remap events (tp_btf)'
 check_eq "teardown phases in order (tp_btf)" "$EXPECTED" "$(phases "$SCRATCH/btf.json")"
 
-trace_lifecycle "$SCRATCH/raw.json" -j -d 4 -v --raw-tp
-check "raw_tp programs were used" grep -q "raw_tp" "$SCRATCH/raw.json.err"
+trace_lifecycle "$SCRATCH/raw.json" events -j -d 4 -v --raw-tp
+check "raw_tp programs were used" has "$SCRATCH/raw.json.err" '^Tracing dm_remap events (raw_tp)'
 check_eq "teardown phases in order (raw_tp)" "$EXPECTED" "$(phases "$SCRATCH/raw.json")"
 
-trace_lifecycle "$SCRATCH/plain.txt" -d 4
+trace_lifecycle "$SCRATCH/plain.txt" events -d 4
 check "readable output names the device and phase" \
-	grep -q "r0 .*teardown.*postsuspend" "$SCRATCH/plain.txt"
+	has "$SCRATCH/plain.txt" "r0 .*teardown.*postsuspend"
+# The whole text, times and pids masked, against its golden output.
+sed 's/^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]\{6\} /HH:MM:SS.UUUUUU /; s/ [0-9]*\]$/ PID]/' \
+	"$SCRATCH/plain.txt" >"$SCRATCH/plain.masked"
+check_golden "the text output of a create/suspend/resume/remove cycle" events-text "$SCRATCH/plain.masked"
 
-check_fails "an unknown device is refused" dmremap-trace events -d 1 nosuchdev
+check "an unknown device is refused with its name" \
+	fails_with "dmremap-trace: no such dm device 'nosuchdev'" dmremap-trace events -d 1 nosuchdev
 check "the module unloads once the tracer exited" rmmod dm_remap
-check_fails "tracing without the module fails" dmremap-trace events -d 1
-check "... with a clear error" sh -c "dmremap-trace events -d 1 2>&1 | grep -q 'dm_remap is not loaded'"
+check "tracing without the module fails with one clear line" \
+	fails_with "dmremap-trace: dm_remap is not loaded" dmremap-trace events -d 1
 finish

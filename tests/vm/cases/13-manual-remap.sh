@@ -8,7 +8,7 @@ write_at /dev/mapper/r0 "$SCRATCH/exp" 0 || bail "initial write"
 
 check "remap the block holding sector 1003" dmsetup message r0 0 remap 1003
 check_eq "remapped=1" 1 "$(status_key r0 remapped)"
-check "list: block 125 on spare block 0" sh -c "dmsetup message r0 0 list | grep -qx '125 0'"
+check "list: block 125 on spare block 0" is_output "125 0" dmsetup message r0 0 list
 check "data kept" same_data /dev/mapper/r0 "$SCRATCH/exp" 0
 # Prove reads come from the spare: scribble over main's copy.
 make_ref "$SCRATCH/junk" 4
@@ -23,24 +23,39 @@ check "remap a block with 2 bad sectors" dmsetup message r0 0 remap 2000
 check_eq "2 sectors lost" 2 "$(status_key r0 lost_sectors)"
 "$DD" if=/dev/zero of="$SCRATCH/exp" bs=512 seek=2001 count=2 conv=notrunc 2>/dev/null
 check "readable sectors kept, lost ones zero" same_data /dev/mapper/r0 "$SCRATCH/exp" 0
-check "list from block 200, at most 5" sh -c "[ \"\$(dmsetup message r0 0 list 200 5)\" = '250 1' ]"
-check "list of everything" sh -c "[ \"\$(dmsetup message r0 0 list | tr '\n' ,)\" = '125 0,250 1,' ]"
+check "list from block 200, at most 5" is_output "250 1" dmsetup message r0 0 list 200 5
+check "list from block 0, at most 1" is_output "125 0" dmsetup message r0 0 list 0 1
+check "list of everything" is_output "125 0
+250 1" dmsetup message r0 0 list
 
-check "stats has the status keys and more" sh -c "dmsetup message r0 0 stats | grep -q 'remapped=2 .*spare_used=2'"
+dmsetup message r0 0 stats >"$SCRATCH/stats"
+check "stats has the status keys and more" has "$SCRATCH/stats" 'remapped=2 .*spare_used=2'
+
 check "clear_stats" dmsetup message r0 0 clear_stats
 check_eq "lost_sectors cleared" 0 "$(status_key r0 lost_sectors)"
 check_eq "the table is kept" 2 "$(status_key r0 remapped)"
 
-check_fails "remap beyond the device" dmsetup message r0 0 remap $LEN
-check_fails "remap without a sector" dmsetup message r0 0 remap
-check_fails "remap of a non-number" dmsetup message r0 0 remap 12x
-check_fails "remap with two sectors" dmsetup message r0 0 remap 1 2
-check_fails "list with a bad number" dmsetup message r0 0 list abc
-check_fails "list with too many arguments" dmsetup message r0 0 list 1 2 3
-check_fails "scrub without a verb" dmsetup message r0 0 scrub
-check_fails "scrub with a bad verb" dmsetup message r0 0 scrub go
-check_fails "stats with an argument" dmsetup message r0 0 stats x
-check "each refusal is logged" sh -c "dmesg | grep -q 'usage: remap <sector>'"
+# Each refusal: the message fails, and the log gives its own reason.
+DEVT=$(dm_devt r0)	# the name the target logs
+log_mark
+refused() {	# refused REASON MESSAGE...
+	_why=$1
+	shift
+	check_fails "'$*' refused" dmsetup message r0 0 "$@"
+	check "... logged: $_why" logged "$DEVT: $_why"
+	log_mark	# the next refusal must log its own line
+}
+refused "remap: sector $LEN is beyond the device ($LEN sectors)" remap "$LEN"
+refused "usage: remap <sector>" remap
+refused "usage: remap <sector>" remap 12x
+refused "usage: remap <sector>" remap 1 2
+refused "usage: remap <sector>" remap 18446744073709551616
+refused "usage: list [<first_block> [<max>]]" list abc
+refused "usage: list [<first_block> [<max>]]" list 1 2 3
+refused "usage: scrub start|stop" scrub
+refused "usage: scrub start|stop" scrub go
+refused "unsupported message 'stats' with 1 argument(s); try 'help'" stats x
+refused "unsupported message 'clear_stats' with 1 argument(s); try 'help'" clear_stats now
 check "remove" dmsetup remove r0
 check "rmmod after all refusals" rmmod dm_remap
 finish

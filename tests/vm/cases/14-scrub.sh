@@ -2,10 +2,7 @@
 # The scrub finds unreadable blocks and marks them pending; writes heal them.
 . /run/vmrun-lib/common.sh
 
-nullb_create main 64 || bail "null_blk main"
-nullb_create spare 16 || bail "null_blk spare"
-LEN=$(sectors_of /dev/main)
-echo "0 $LEN remap /dev/main /dev/spare" | dmsetup create r0 || bail "create r0"
+remap_setup
 nullb_badblocks main "+8000-8000"	# block 1000
 nullb_badblocks main "+40000-40007"	# block 5000
 nullb_badblocks main "+120000-120003"	# block 15000

@@ -2,10 +2,7 @@
 # Suspend and removal stop a running scrub promptly; no work outlives them.
 . /run/vmrun-lib/common.sh
 
-nullb_create main 64 || bail "null_blk main"
-nullb_create spare 16 || bail "null_blk spare"
-LEN=$(sectors_of /dev/main)
-echo "0 $LEN remap /dev/main /dev/spare 2 scrub_rate 256" | dmsetup create r0 || bail "create r0"
+remap_setup 2 scrub_rate 256
 check_eq "scrub running" running "$(status_key r0 scrub)"
 sleep 0.5
 check "suspend during scrub" dmsetup suspend r0

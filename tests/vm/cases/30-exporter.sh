@@ -191,6 +191,7 @@ for t in 0 1 2 3 4 5 6 7; do
 	sleep "0.$((t * 13 % 10))$t"
 	kill -TERM "$p"
 	wait "$p" || { echo "# exit $? after SIGTERM at 0.$((t * 13 % 10))$t s"; bad=1; }
+	# shellcheck disable=SC2012 # a listing to read, not to parse
 	only_prom || { ls -A "$D" | sed 's/^/#   /'; bad=1; }
 done
 check_eq "8 runs stopped by SIGTERM at random moments: exit 0, no leftover" 0 "$bad"

@@ -1,9 +1,12 @@
+# shellcheck shell=sh
 # Helpers for the in-VM test cases (sourced: . /run/vmrun-lib/common.sh).
 #
 # Each case prints TAP lines ("ok N - what" / "not ok N - what") and ends
 # with `finish`, which exits non-zero when any check failed.  Data checks
 # compare bytes: a reference file is written to a device, read back and
 # compared with cmp.
+
+. /run/vmrun-lib/klog.sh
 
 T_N=0
 T_FAILED=0
@@ -19,14 +22,17 @@ not_ok() {
 	echo "not ok $T_N - $*"
 }
 
-# check DESCRIPTION COMMAND...: passes when COMMAND succeeds.
+# check DESCRIPTION COMMAND...: passes when COMMAND succeeds.  A failure
+# prints the command, its status and the tail of its output.
 check() {
 	_desc=$1
 	shift
 	if _out=$("$@" 2>&1); then
 		ok "$_desc"
 	else
+		_rc=$?
 		not_ok "$_desc"
+		echo "#   command: $* (exit $_rc)"
 		printf '%s\n' "$_out" | sed 's/^/#   /' | tail -n 15
 	fi
 }
@@ -52,6 +58,41 @@ check_eq() {
 	fi
 }
 
+# check_num DESCRIPTION ACTUAL OP BOUND: an integer comparison (OP is one of
+# test's -eq -ne -lt -le -gt -ge); a failure prints both numbers.
+check_num() {
+	if [ -n "$2" ] && test "$2" "$3" "$4" 2>/dev/null; then
+		ok "$1"
+	else
+		not_ok "$1 (got '$2', expected $3 $4)"
+	fi
+}
+
+# has FILE PATTERN: a line of FILE matches the basic regex PATTERN; when
+# none does, says so and shows the file's last lines (check prints them).
+has() {
+	grep -q -e "$2" "$1" && return 0
+	echo "no line of $1 matches: $2"
+	tail -n 5 "$1" 2>&1
+	return 1
+}
+
+# lacks FILE PATTERN: no line of FILE matches PATTERN; prints the ones that do.
+lacks() {
+	! grep -e "$2" "$1"
+}
+
+# is_output EXPECTED COMMAND...: COMMAND succeeds and prints exactly
+# EXPECTED (newlines included); a mismatch prints both.
+is_output() {
+	_want=$1
+	shift
+	_got=$("$@" 2>&1) || { echo "$* failed: $_got"; return 1; }
+	[ "$_got" = "$_want" ] && return 0
+	printf 'expected:\n%s\ngot:\n%s\n' "$_want" "$_got"
+	return 1
+}
+
 # bail MESSAGE: a precondition failed; nothing after it can be trusted.
 bail() {
 	not_ok "$*"
@@ -63,6 +104,57 @@ finish() {
 	[ "$T_N" -gt 0 ] || { echo "not ok 1 - the case checked nothing"; exit 1; }
 	echo "1..$T_N"
 	[ "$T_FAILED" -eq 0 ]
+}
+
+# check_golden DESCRIPTION NAME FILE: FILE is exactly the golden output
+# NAME, tests/vm/cases/<case>.NAME.out beside the case (vmrun brings it in
+# as /vmrun/golden/NAME.out); a difference is printed as a unified diff.
+check_golden() {
+	_g=/vmrun/golden/$2.out
+	if [ ! -f "$_g" ]; then
+		not_ok "$1 (no golden output $2.out beside the case)"
+	elif _d=$(diff -u "$_g" "$3" 2>&1); then
+		ok "$1"
+	else
+		not_ok "$1 (differs from $2.out)"
+		printf '%s\n' "$_d" | sed 's/^/#   /' | head -n 40
+	fi
+}
+
+# log_mark: from now on, `logged` looks only at kernel log lines that come
+# after this point.  (The log itself is kept whole for tests/run's scan.)
+KLOG_MARK=0
+log_mark() {
+	KLOG_MARK=$(dmesg | wc -l)
+}
+
+# logged TEXT: a kernel log line (after the last log_mark) contains TEXT, a
+# fixed string; when none does, says so and shows the last device-mapper
+# lines.
+logged() {
+	dmesg | tail -n +$((KLOG_MARK + 1)) | grep -qF -- "$1" && return 0
+	if [ "$KLOG_MARK" -gt 0 ]; then
+		echo "no kernel log line after line $KLOG_MARK contains: $1"
+	else
+		echo "no kernel log line contains: $1"
+	fi
+	echo "the last device-mapper lines:"
+	dmesg | grep device-mapper | tail -n 5
+	return 1
+}
+
+# fails_with TEXT COMMAND...: COMMAND fails and prints exactly TEXT (stdout
+# and stderr together, e.g. one line saying why); else prints what it did.
+fails_with() {
+	_want=$1
+	shift
+	if _got=$("$@" 2>&1); then
+		echo "$* succeeded; output: $_got"
+		return 1
+	fi
+	[ "$_got" = "$_want" ] && return 0
+	printf 'expected the output:\n%s\ngot:\n%s\n' "$_want" "$_got"
+	return 1
 }
 
 # --- devices ------------------------------------------------------------------
@@ -148,26 +240,59 @@ status_key() {	# status_key NAME KEY: the value of KEY in dmsetup status
 	dmsetup status "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
 
+# dm_devt NAME: the dm device's major:minor, the name the target's log
+# lines carry ("device-mapper: remap: 254:0: ...").
+dm_devt() {
+	dmsetup info -c --noheadings --separator : -o major,minor "$1"
+}
+
 dm_exists() {
 	dmsetup info "$1" >/dev/null 2>&1
 }
 
-# kernel_log_clean: no WARNING, BUG, Oops or hung task in the kernel log.
+# kernel_log_clean: no WARNING, BUG, Oops, hung task or checker report
+# (tests/vm/lib/klog.sh) in the kernel log; prints the ones found.
 kernel_log_clean() {
-	! dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|INFO: task .* blocked|KASAN|UBSAN|kmemleak'
+	! dmesg | klog_bad
 }
 
 # --- remap helpers ------------------------------------------------------------
 
-# remap_setup [OPT_ARGS...]: null_blk disks "main" (64 MiB) and "spare"
-# (16 MiB), and the remap device r0 over them with OPT_ARGS (e.g. "1 format");
-# sets LEN (sectors) and TABLE (r0's table line).
-remap_setup() {
-	nullb_create main 64 || bail "null_blk main"
-	nullb_create spare 16 || bail "null_blk spare"
+# remap_disks [-m MAIN_MIB] [-s SPARE_MIB]: the null_blk disks /dev/main
+# (default 64 MiB) and /dev/spare (default 16 MiB); sets LEN, main's size
+# in sectors.
+remap_disks() {
+	_main_mib=64
+	_spare_mib=16
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		-m) _main_mib=$2; shift 2 ;;
+		-s) _spare_mib=$2; shift 2 ;;
+		*) bail "remap_disks: unknown argument '$1'" ;;
+		esac
+	done
+	nullb_create main "$_main_mib" || bail "null_blk main ($_main_mib MiB)"
+	nullb_create spare "$_spare_mib" || bail "null_blk spare ($_spare_mib MiB)"
 	LEN=$(sectors_of /dev/main)
+}
+
+# remap_setup [-m MAIN_MIB] [-s SPARE_MIB] [OPT_ARGS...]: remap_disks, then
+# the remap device r0 over the whole of main with OPT_ARGS (the optional
+# table arguments, e.g. "2 block_size 65536"); sets LEN and TABLE (r0's
+# table line).
+remap_setup() {
+	_disk_args=
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		-m|-s) _disk_args="$_disk_args $1 $2"; shift 2 ;;
+		*) break ;;
+		esac
+	done
+	# shellcheck disable=SC2086 # options and numbers, no spaces
+	remap_disks $_disk_args
 	TABLE="0 $LEN remap /dev/main /dev/spare${1:+ $*}"
-	echo "$TABLE" | dmsetup create r0 || bail "create r0"
+	echo "$TABLE" | dmsetup create r0 || bail "create r0: $TABLE"
+	is_blockdev /dev/mapper/r0 || bail "no block device /dev/mapper/r0"
 }
 
 # stats_key NAME KEY: a value from the "stats" message.
@@ -178,6 +303,26 @@ stats_key() {
 # put_block FILE OFFSET_KIB SRC: writes SRC into FILE at OFFSET (no truncation).
 put_block() {
 	"$DD" if="$3" of="$1" bs=1024 seek="$2" conv=notrunc 2>/dev/null
+}
+
+# --- tracers ------------------------------------------------------------------
+
+# start_tracer OUT ARGS...: runs `dmremap-trace ARGS` in the background,
+# stdout to OUT and stderr to OUT.err, and waits until it is attached
+# ("Tracing ..."); sets TPID.
+start_tracer() {
+	_o=$1
+	shift
+	dmremap-trace "$@" >"$_o" 2>"$_o.err" &
+	# shellcheck disable=SC2034 # for the caller
+	TPID=$!
+	wait_for grep -q Tracing "$_o.err" || bail "dmremap-trace $* did not start: $(tail -n 3 "$_o.err")"
+}
+
+# waited DESCRIPTION PID: PID (a child of this shell) exits with status 0.
+waited() {
+	wait "$2"
+	check_eq "$1" 0 "$?"
 }
 
 # wait_for CMD...: retries CMD for up to 30 s.
