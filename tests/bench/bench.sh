@@ -73,6 +73,7 @@ mark_bad() {
 # prints how long the writes took in ms (fio's runtime: from the first
 # write to the last completion, without fio's start-up).
 strided_writes() {
+	# shellcheck disable=SC2017 # whole writes per job, then 64 KiB each
 	_per=$(($2 / $3 * 64))
 	fio --name=w --filename=/dev/mapper/rem --direct=1 --ioengine=libaio \
 		--rw=write:60k --bs=4k --offset="$1m" --size="${_per}k" \

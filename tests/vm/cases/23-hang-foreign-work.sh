@@ -13,6 +13,7 @@
 check "loop is not loaded yet" sh -c "! grep -q '^loop ' /proc/modules"
 OUT=$SCRATCH/hang.json
 start_tracer "$OUT" hang -t 2 -j
+# shellcheck disable=SC2153 # set by start_tracer (trace.sh)
 TRACER=$TPID
 
 modprobe loop || bail "modprobe loop"

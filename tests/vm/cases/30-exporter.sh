@@ -31,6 +31,7 @@ absent() {	# absent PATTERN: no sample line matches
 	! grep -v '^#' "$PROM" | grep -q "$1"
 }
 only_prom() {	# the directory holds dm_remap.prom, the exporter's state and nothing else
+	# shellcheck disable=SC2012 # the file names are the exporter's
 	[ "$(ls -A "$D" | tr '\n' ' ')" = "dm_remap.prom dm_remap.state " ]
 }
 dm_of() {

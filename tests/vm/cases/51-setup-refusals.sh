@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2153 # MAIN, SPARE come from setup.sh
 # dmremap-setup refuses, with a one-line reason and exit status 1, what
 # would hurt: a taken name, a missing device, a device in use, the same
 # device twice, a spare of another main, a spare holding something else,
@@ -51,6 +52,7 @@ check "mount r1's file system" sh -c "mkdir -p /mnt/r1 && mount -t ext2 /dev/map
 refused "close of a mounted device" "r1 is mounted on /mnt/r1 (close it first, or --force)" \
 	dmremap-setup close r1
 check "umount" umount /mnt/r1
+# shellcheck disable=SC2217 # holds r1 open, as a program using it would
 sleep 1000 </dev/mapper/r1 &
 holder=$!
 sleep 0.5

@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2153 # MAIN, SPARE come from setup.sh
 # /etc/dmremaptab as at boot: dmremap-generator turns the tab into units,
 # and their ExecStart lines (what systemd runs) open the devices; a reboot
 # is their ExecStop lines then ExecStart again.  Every remap and every byte

@@ -124,6 +124,7 @@ check_golden() {
 # log_mark: from now on, `logged` looks only at kernel log lines that come
 # after this point.  (The log itself is kept whole for tests/run's scan.)
 KLOG_MARK=0
+# shellcheck disable=SC2317 # called by the cases
 log_mark() {
 	KLOG_MARK=$(dmesg | wc -l)
 }

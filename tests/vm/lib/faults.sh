@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Fault-injection helpers for the in-VM cases (sourced after common.sh).
 #
 # Real kernel code only: dm tables switched under a running remap device

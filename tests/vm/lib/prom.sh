@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Helpers for cases that read dm_remap.prom (sourced after common.sh).
 
 # prom_monotonic PREV CUR: every counter and histogram sample (bucket, _sum,

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Helpers of the dmremap-setup cases (tests/vm/cases/5x-*.sh), after common.sh.
 #
 # The guest has no udev: the disks are GPT-partitioned loop devices (for

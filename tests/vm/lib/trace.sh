@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Helpers for the dmremap-trace cases (sourced after common.sh:
 # . /run/vmrun-lib/trace.sh).  One signature each; every case uses these.
 
@@ -8,6 +9,7 @@ start_tracer() {
 	_o=$1
 	shift
 	dmremap-trace "$@" >"$_o" 2>"$_o.err" &
+	# shellcheck disable=SC2034 # TPID is read by the cases
 	TPID=$!
 	wait_for grep -q Tracing "$_o.err" ||
 		bail "dmremap-trace $* did not start: $(tail -n 3 "$_o.err")"
