@@ -31,11 +31,8 @@
 const char *argp_program_version = PROG " " DMREMAP_VERSION;
 
 /* exit codes */
-#define EXIT_CONSISTENT		0
-#define EXIT_INCONSISTENT	1	/* check: problems, or not dm-remap metadata */
+/* exit codes: check's verdicts are DMR_CHECK_* (dmr_meta.h), and */
 #define EXIT_USAGE		2	/* usage, open or I/O error */
-#define EXIT_UNFORMATTED	3	/* check: no metadata at all (all-zero probe blocks) */
-#define EXIT_DEGRADED		4	/* check: consistent, but a copy is damaged (repairable) */
 
 static struct env {
 	bool json;
@@ -173,7 +170,7 @@ static int cmd_dump(int argc, char **argv)
 	else
 		dmr_meta_print_dump(stdout, &m, env.path);
 	dmr_meta_free(&m);
-	return flush_stdout() ? EXIT_USAGE : EXIT_CONSISTENT;
+	return flush_stdout() ? EXIT_USAGE : 0;
 }
 
 /* ----------------------------------------------------------------- check */
@@ -288,12 +285,7 @@ static int cmd_check(int argc, char **argv)
 		dmr_meta_print_check_json(stdout, &m, env.path);
 	else if (!env.quiet)
 		dmr_meta_print_check(stdout, &m, env.path);
-	if (m.state == DMR_META_UNFORMATTED && !m.nr_errors)
-		ret = EXIT_UNFORMATTED;
-	else if (dmr_meta_degraded(&m))
-		ret = EXIT_DEGRADED;
-	else
-		ret = dmr_meta_consistent(&m) ? EXIT_CONSISTENT : EXIT_INCONSISTENT;
+	ret = dmr_meta_verdict(&m);
 	dmr_meta_free(&m);
 	return flush_stdout() ? EXIT_USAGE : ret;
 }

@@ -780,6 +780,15 @@ bool dmr_meta_degraded(const struct dmr_meta *m)
 	return dmr_meta_consistent(m) && m->nr_damage;
 }
 
+int dmr_meta_verdict(const struct dmr_meta *m)
+{
+	if (m->state == DMR_META_UNFORMATTED && !m->nr_errors)
+		return DMR_CHECK_UNFORMATTED;
+	if (dmr_meta_degraded(m))
+		return DMR_CHECK_DEGRADED;
+	return dmr_meta_consistent(m) ? DMR_CHECK_CONSISTENT : DMR_CHECK_INCONSISTENT;
+}
+
 static int not_formatted(struct dmr_meta *m, const unsigned char *probe, size_t probe_len,
 			 int unreadable)
 {

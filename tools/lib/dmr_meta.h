@@ -163,6 +163,17 @@ struct dmr_meta {
 int dmr_meta_read(int fd, struct dmr_meta *m, char *err, size_t errlen);
 void dmr_meta_free(struct dmr_meta *m);
 
+/* the verdict of dmremap-meta check, its exit status */
+#define DMR_CHECK_CONSISTENT	0
+#define DMR_CHECK_INCONSISTENT	1	/* problems, or not dm-remap metadata */
+#define DMR_CHECK_UNFORMATTED	3	/* no metadata: the module formats it */
+#define DMR_CHECK_DEGRADED	4	/* consistent, a copy damaged (repairable) */
+/*
+ * The module uses a spare exactly when this is CONSISTENT, DEGRADED or
+ * UNFORMATTED (it formats it), given the same main device and block size.
+ */
+int dmr_meta_verdict(const struct dmr_meta *m);
+
 /* true when the metadata is formatted and no problem is an error */
 bool dmr_meta_consistent(const struct dmr_meta *m);
 /*
