@@ -9,6 +9,7 @@
  * runs in the VM.
  */
 #define _GNU_SOURCE
+#include <endian.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -92,7 +93,89 @@ static void metafuzz_deterministic(void **state)
 	}
 }
 
+static int verdict_of(const struct meta_image *im)
+{
+	struct dmr_meta m;
+	char err[256];
+	int fd = mi_fd(im, 0), v;
+
+	assert_true(fd >= 0);
+	assert_int_equal(dmr_meta_read(fd, &m, err, sizeof(err)), 0);
+	close(fd);
+	v = dmr_meta_verdict(&m);
+	dmr_meta_free(&m);
+	return v;
+}
+
+static void set_entry_seq(struct meta_image *im, int copy, uint64_t i, uint32_t seq)
+{
+	struct dmr_entry *e = (struct dmr_entry *)(im->buf + mi_entry_offset(im, copy, i));
+
+	e->seq = htole32(seq);
+	e->csum = htole32(dmr_entry_csum(im->sb.uuid, i, le64toh(e->logical), seq));
+}
+
+/* the rules issue 17 added, one by one, with checksums that match */
+static void meta_rules_on_meaning(void **state)
+{
+	const uint64_t logical[] = { 10, 20, 10 };
+	struct meta_image im;
+	struct dmr_superblock sb;
+
+	(void)state;
+	mi_format(&im, 2048, 4096, 131072, NULL);
+	mi_commit(&im, logical, 3);
+	assert_int_equal(verdict_of(&im), DMR_CHECK_CONSISTENT);	/* 10 twice: legal */
+
+	/* an entry newer than the superblock in one copy: taken from the other */
+	set_entry_seq(&im, 0, 1, (uint32_t)im.seq + 1);
+	assert_int_equal(verdict_of(&im), DMR_CHECK_DEGRADED);
+	/* ... in both: lost */
+	set_entry_seq(&im, 1, 1, (uint32_t)im.seq + 1);
+	assert_int_equal(verdict_of(&im), DMR_CHECK_INCONSISTENT);
+	set_entry_seq(&im, 0, 1, (uint32_t)im.seq);
+	set_entry_seq(&im, 1, 1, (uint32_t)im.seq);
+	assert_int_equal(verdict_of(&im), DMR_CHECK_CONSISTENT);
+
+	/* seq 0 */
+	mi_read_sb(&im, 0, &sb);
+	sb.seq = 0;
+	mi_write_sb(&im, 0, &sb);
+	mi_write_sb(&im, 1, &sb);
+	assert_int_equal(verdict_of(&im), DMR_CHECK_INCONSISTENT);
+	sb.seq = htole64(im.seq);
+	mi_write_sb(&im, 0, &sb);
+	mi_write_sb(&im, 1, &sb);
+
+	/* the other slot disagrees on a field fixed at format time */
+	sb.main_physical_block_size = htole32(512);
+	mi_write_sb(&im, 1, &sb);
+	assert_int_equal(verdict_of(&im), DMR_CHECK_INCONSISTENT);
+	mi_write_sb(&im, 1, &im.sb);
+
+	/* the current slot (B, higher seq) has fewer entries than the older one */
+	mi_read_sb(&im, 1, &sb);
+	sb.seq = htole64(im.seq + 1);
+	sb.nr_entries = htole64(1);
+	mi_write_sb(&im, 1, &sb);
+	assert_int_equal(verdict_of(&im), DMR_CHECK_INCONSISTENT);
+	mi_write_sb(&im, 1, &im.sb);
+	assert_int_equal(verdict_of(&im), DMR_CHECK_CONSISTENT);
+
+	/* a spare_sectors whose bytes overflow 64 bits: the largest pool, no wrap */
+	{
+		struct dmr_geometry g;
+
+		assert_int_equal(dmr_compute_geometry(UINT64_MAX, 4096, &g), 0);
+		assert_int_equal(g.pool_blocks, DMR_MAX_POOL_BLOCKS);
+		assert_int_equal(dmr_compute_geometry(1ULL << 60, 512, &g), 0);
+		assert_int_equal(g.pool_blocks, DMR_MAX_POOL_BLOCKS);
+	}
+	mi_free(&im);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(meta_rules_on_meaning),
 	cmocka_unit_test(metafuzz_replay),
 	cmocka_unit_test(metafuzz_deterministic),
 };
