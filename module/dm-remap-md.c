@@ -54,8 +54,6 @@ struct md_slot {
 	enum md_slot_state state;
 	int error;		/* of the read, when unreadable */
 	u64 seq;		/* when valid */
-	u8 uuid[16];		/* when valid */
-	bool other_uuid;	/* valid, but of another format than the current */
 };
 
 /* Damaged table blocks named one by one in the kernel log per load. */
@@ -314,18 +312,12 @@ static int sb_read_slots(struct remap_c *rc, struct md_slot *slot)
 		if (slot[i].state != MD_SLOT_VALID)
 			continue;
 		slot[i].seq = le64_to_cpu(sb->seq);
-		memcpy(slot[i].uuid, sb->uuid, sizeof(slot[i].uuid));
 		if (cur < 0 || slot[i].seq > slot[cur].seq)
 			cur = i;
 	}
 	/* md->buf and md->buf_b keep both slots for sb_validate() */
 	if (cur >= 0)
 		memcpy(md->sb_buf, buf[cur], DMR_MD_BLOCK_SIZE);
-	/* A valid slot of an earlier format is no copy of this one. */
-	for (i = 0; cur >= 0 && i < DMR_SB_SLOTS; i++)
-		slot[i].other_uuid = slot[i].state == MD_SLOT_VALID &&
-				     memcmp(slot[i].uuid, slot[cur].uuid,
-					    sizeof(slot[i].uuid));
 	return cur;
 }
 
@@ -343,10 +335,10 @@ static void sb_report_slots(struct remap_c *rc, const struct md_slot *slot, int 
 			DMWARN("%s: superblock slot %c (metadata block %d) of %s is unreadable (error %d); slot %c is used, the next commit rewrites it",
 			       md_name(rc), copy_name(i), i, rc->spare_dev->name,
 			       s->error, copy_name(cur));
-		else if (s->state != MD_SLOT_VALID || s->other_uuid)
+		else if (s->state != MD_SLOT_VALID)
+			/* a valid slot of another format: refused by sb_validate() */
 			DMWARN("%s: superblock slot %c (metadata block %d) of %s is %s; slot %c is used, the next commit rewrites it",
 			       md_name(rc), copy_name(i), i, rc->spare_dev->name,
-			       s->other_uuid ? "of an earlier format" :
 			       md_slot_names[s->state], copy_name(cur));
 		else if (s->seq != slot[cur].seq)
 			DMINFO("%s: superblock slot %c of %s is behind (seq %llu, slot %c has %llu): a commit was cut short; the next commit rewrites it",
