@@ -7,6 +7,8 @@
 #   make check-debug    the in-VM suite on a debug kernel (KASAN, lockdep,
 #                       kmemleak, UBSAN...) built from Debian's sources
 #   make soak           the stress case for SOAK_SECONDS (default 600)
+#   make fuzz-meta      corrupted spare metadata offered to the kernel and to
+#                       dmremap-meta for FUZZ_SECONDS (default 600)
 #   make demo           boot the test VM and show the product at work
 #   make bench          performance ratios (see docs/)
 #   make install        install module sources (DKMS), tools, man pages, units,
@@ -59,7 +61,7 @@ $(VERSION_H): VERSION scripts/gen-version
 	scripts/gen-version module $< $@
 
 .PHONY: all deps module bpf tools vm-module vm-module-notrace vm-image check check-unit check-vm \
-	check-kernels check-debug soak demo bench checkpatch clean kernel
+	check-kernels check-debug soak fuzz-meta demo bench checkpatch clean kernel
 
 all: module tools
 
@@ -129,6 +131,29 @@ $(TEST_BIN)/%: tests/vm/helpers/%.c
 	@mkdir -p $(TEST_BIN)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
+# The metadata fuzzer's generator (tests/fuzz/metafuzz.c), on the unit
+# tests' image writer: the VM case 70-meta-fuzz and `make fuzz-meta` run it.
+METAFUZZ_SRCS := tests/fuzz/metafuzz.c tests/fuzz/metafuzz_gen.c tests/unit/meta_image.c \
+	tools/lib/crc32c.c
+TEST_HELPERS += $(TEST_BIN)/metafuzz
+$(TEST_BIN)/metafuzz: $(METAFUZZ_SRCS) tests/fuzz/metafuzz_gen.h tests/unit/meta_image.h \
+		tools/lib/dmr_meta.h module/dm-remap-format.h
+	@mkdir -p $(TEST_BIN)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror '-D__packed=__attribute__((packed))' \
+		-Itests/fuzz -Itests/unit -Itools/lib $(METAFUZZ_SRCS) -Wl,--wrap=pread -o $@
+
+# Its kernel side in the guest: variants through libdevmapper and the
+# checker's library, many a second (a dozen processes each would be slow).
+METAFUZZ_K_SRCS := tests/fuzz/metafuzz-kernel.c tests/fuzz/metafuzz_gen.c \
+	tests/unit/meta_image.c tools/lib/crc32c.c tools/lib/dmr_meta.c
+TEST_HELPERS += $(TEST_BIN)/metafuzz-kernel
+$(TEST_BIN)/metafuzz-kernel: $(METAFUZZ_K_SRCS) tests/fuzz/metafuzz_gen.h tests/unit/meta_image.h \
+		tools/lib/dmr_meta.h module/dm-remap-format.h
+	@mkdir -p $(TEST_BIN)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror '-D__packed=__attribute__((packed))' \
+		-Itests/fuzz -Itests/unit -Itools/lib $(METAFUZZ_K_SRCS) -Wl,--wrap=pread \
+		-ldevmapper -o $@
+
 $(VM_IMAGE): $(VM_MODULE_DIR)/dm-remap.ko $(VM_NOTRACE_DIR)/dm-remap.ko $(wildcard $(BIN)/dmremap-*) \
 		$(TEST_HELPERS) tests/vm/mkinitramfs tests/vm/guest-init
 	tests/vm/mkinitramfs $(KERNEL_ENV) $(VM_MODULE_DIR)/dm-remap.ko $(BIN) $@ \
@@ -141,6 +166,17 @@ check: deps
 
 check-unit: all
 	@tests/run --only unit
+
+# Corrupted and crafted spare metadata offered to the kernel and to
+# dmremap-meta for FUZZ_SECONDS (tests/fuzz/run-vm): on the debug kernel
+# when this tree has its lane (DEBUG_SERIES), else on KSERIES.  Failing
+# seeds' images are saved under build/fuzz/.
+FUZZ_SECONDS ?= 600
+FUZZ_KSERIES ?= $(or $(DEBUG_SERIES),$(KSERIES))
+fuzz-meta: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory vm-image KSERIES=$(FUZZ_KSERIES)
+	@tests/fuzz/run-vm --kernel $(FUZZ_KSERIES) --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 check-vm: vm-image
 	@tests/run --only vm --kernel $(KSERIES)

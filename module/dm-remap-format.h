@@ -128,9 +128,17 @@ static inline int dmr_compute_geometry(__u64 spare_sectors,
 	if (spare_sectors <
 	    (__u64)(DMR_TABLE_START + DMR_TABLE_COPIES) * DMR_MD_BLOCK_SECTORS)
 		return -1;
-	/* First guess ignoring alignment, then shrink until it fits. */
-	pool = (spare_sectors - DMR_TABLE_START * DMR_MD_BLOCK_SECTORS) * 512 /
-	       (block_size + DMR_TABLE_COPIES * DMR_ENTRY_SIZE);
+	/*
+	 * First guess ignoring alignment, then shrink until it fits.  A size
+	 * whose bytes overflow 64 bits (only a corrupt superblock has one)
+	 * gets the largest pool, instead of one of a wrapped product.
+	 */
+	pool = spare_sectors - DMR_TABLE_START * DMR_MD_BLOCK_SECTORS;
+	if (pool > DMR_MAX_POOL_BLOCKS * 128 * 2)
+		pool = DMR_MAX_POOL_BLOCKS;
+	else
+		pool = pool * 512 /
+		       (block_size + DMR_TABLE_COPIES * DMR_ENTRY_SIZE);
 	if (pool > DMR_MAX_POOL_BLOCKS)
 		pool = DMR_MAX_POOL_BLOCKS;
 	for (; pool > 0; pool--) {

@@ -54,8 +54,6 @@ struct md_slot {
 	enum md_slot_state state;
 	int error;		/* of the read, when unreadable */
 	u64 seq;		/* when valid */
-	u8 uuid[16];		/* when valid */
-	bool other_uuid;	/* valid, but of another format than the current */
 };
 
 /* Damaged table blocks named one by one in the kernel log per load. */
@@ -197,10 +195,44 @@ static void sb_read_fields(struct remap_c *rc, const void *block)
 }
 
 /*
- * Every rule a superblock must pass before this table uses it: the same
- * function in the constructor and again in preresume.
+ * The other slot, when valid too, must be an earlier state of the same
+ * format: commits write the same superblock to both slots, so the fields
+ * fixed at format time are equal and its table is no longer.  (Formatting
+ * zeroes slot B first, so two formats never meet in the slots.)
  */
-static int sb_validate(struct remap_c *rc, const void *block, char **error)
+static int sb_validate_other(const void *block, const void *other, char **error)
+{
+	const struct dmr_superblock *c = block, *o = other;
+	const size_t fixed = offsetof(struct dmr_superblock, nr_entries) -
+			     offsetof(struct dmr_superblock, uuid);
+
+	if (sb_classify(other) != MD_SLOT_VALID)
+		return 0;
+	/* uuid .. pool_blocks, and block_size and format_time */
+	if (memcmp(c->uuid, o->uuid, fixed) || c->block_size != o->block_size ||
+	    c->format_time != o->format_time) {
+		*error = "Spare superblock slots disagree on the format (uuid, main device, block size or geometry)";
+		return -EINVAL;
+	}
+	if (le64_to_cpu(o->nr_entries) > le64_to_cpu(c->nr_entries)) {
+		*error = "Spare metadata is inconsistent (the older superblock slot has more entries)";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Every rule a superblock must pass before this table uses a field of it:
+ * the same function in the constructor and again in preresume (a reload's
+ * new table included).  OTHER is the other slot (or NULL), checked only
+ * when valid.  After it, every product and shift of the geometry fits in
+ * 64 bits: block_size is one of the table line's sizes, the geometry is
+ * recomputed from spare_sectors (pool at most DMR_MAX_POOL_BLOCKS), and
+ * nr_entries is at most pool_blocks.  docs/on-disk-format.md lists the
+ * rules; dmremap-meta check applies the same ones.
+ */
+static int sb_validate(struct remap_c *rc, const void *block,
+		       const void *other, char **error)
 {
 	const struct dmr_superblock *sb = block;
 	u64 main_sectors, spare_sectors, pool_blocks, nr_entries;
@@ -208,10 +240,20 @@ static int sb_validate(struct remap_c *rc, const void *block, char **error)
 	u8 id[DMR_MAIN_ID_LEN];
 	u64 sectors;
 	u32 lbs, pbs;
+	int r;
 
 	if (sb_classify(block) != MD_SLOT_VALID) {
 		*error = "Spare superblock is not valid (magic, version or checksum)";
 		return -EINVAL;
+	}
+	if (!le64_to_cpu(sb->seq)) {
+		*error = "Spare metadata is inconsistent (seq 0)";
+		return -EINVAL;
+	}
+	if (other) {
+		r = sb_validate_other(block, other, error);
+		if (r)
+			return r;
 	}
 	main_sectors = le64_to_cpu(sb->main_sectors);
 	main_identity(rc, &sectors, &lbs, &pbs, id);
@@ -222,6 +264,7 @@ static int sb_validate(struct remap_c *rc, const void *block, char **error)
 		*error = "Spare belongs to another main device (size or identity differ)";
 		return -EINVAL;
 	}
+	/* rc->args.block_size: a power of two in 512..65536 (parse_args) */
 	if (le32_to_cpu(sb->block_size) != rc->args.block_size) {
 		*error = "block_size differs from the one the spare was formatted with";
 		return -EINVAL;
@@ -252,31 +295,29 @@ static int sb_validate(struct remap_c *rc, const void *block, char **error)
 static int sb_read_slots(struct remap_c *rc, struct md_slot *slot)
 {
 	struct remap_md *md = &rc->md;
-	const struct dmr_superblock *sb = md->buf;
+	void *buf[DMR_SB_SLOTS] = { md->buf, md->buf_b };
 	int i, cur = -1;
 
 	for (i = 0; i < DMR_SB_SLOTS; i++) {
+		const struct dmr_superblock *sb = buf[i];
+
 		memset(&slot[i], 0, sizeof(slot[i]));
-		slot[i].error = md_io(rc, i, md->buf, REQ_OP_READ);
+		slot[i].error = md_io(rc, i, buf[i], REQ_OP_READ);
 		if (slot[i].error) {
 			slot[i].state = MD_SLOT_UNREADABLE;
+			memset(buf[i], 0, DMR_MD_BLOCK_SIZE);
 			continue;
 		}
-		slot[i].state = sb_classify(md->buf);
+		slot[i].state = sb_classify(buf[i]);
 		if (slot[i].state != MD_SLOT_VALID)
 			continue;
 		slot[i].seq = le64_to_cpu(sb->seq);
-		memcpy(slot[i].uuid, sb->uuid, sizeof(slot[i].uuid));
-		if (cur < 0 || slot[i].seq > slot[cur].seq) {
-			memcpy(md->sb_buf, md->buf, DMR_MD_BLOCK_SIZE);
+		if (cur < 0 || slot[i].seq > slot[cur].seq)
 			cur = i;
-		}
 	}
-	/* A valid slot of an earlier format is no copy of this one. */
-	for (i = 0; cur >= 0 && i < DMR_SB_SLOTS; i++)
-		slot[i].other_uuid = slot[i].state == MD_SLOT_VALID &&
-				     memcmp(slot[i].uuid, slot[cur].uuid,
-					    sizeof(slot[i].uuid));
+	/* md->buf and md->buf_b keep both slots for sb_validate() */
+	if (cur >= 0)
+		memcpy(md->sb_buf, buf[cur], DMR_MD_BLOCK_SIZE);
 	return cur;
 }
 
@@ -294,10 +335,10 @@ static void sb_report_slots(struct remap_c *rc, const struct md_slot *slot, int 
 			DMWARN("%s: superblock slot %c (metadata block %d) of %s is unreadable (error %d); slot %c is used, the next commit rewrites it",
 			       md_name(rc), copy_name(i), i, rc->spare_dev->name,
 			       s->error, copy_name(cur));
-		else if (s->state != MD_SLOT_VALID || s->other_uuid)
+		else if (s->state != MD_SLOT_VALID)
+			/* a valid slot of another format: refused by sb_validate() */
 			DMWARN("%s: superblock slot %c (metadata block %d) of %s is %s; slot %c is used, the next commit rewrites it",
 			       md_name(rc), copy_name(i), i, rc->spare_dev->name,
-			       s->other_uuid ? "of an earlier format" :
 			       md_slot_names[s->state], copy_name(cur));
 		else if (s->seq != slot[cur].seq)
 			DMINFO("%s: superblock slot %c of %s is behind (seq %llu, slot %c has %llu): a commit was cut short; the next commit rewrites it",
@@ -530,7 +571,7 @@ int remap_md_open(struct remap_c *rc, char **error)
 
 	cur = sb_read_slots(rc, slot);
 	if (cur >= 0) {
-		r = sb_validate(rc, md->sb_buf, error);
+		r = sb_validate(rc, md->sb_buf, cur ? md->buf : md->buf_b, error);
 		if (!r)
 			sb_read_fields(rc, md->sb_buf);
 		return r;
@@ -541,14 +582,23 @@ int remap_md_open(struct remap_c *rc, char **error)
 
 /* ---------------------------------------------------------------- load */
 
+/*
+ * An entry is good in a copy when its checksum matches, it maps a block of
+ * the main device (or nothing: retired), and its commit is not newer than
+ * the superblock's (entries carry the low 32 bits of the seq: compared
+ * while the superblock's seq fits in 32 bits).  Its spare block is its
+ * index, below nr_entries <= pool_blocks: never in the metadata area.  A
+ * later entry for the same logical block replaces an earlier one.
+ */
 static bool entry_ok(struct remap_c *rc, const struct dmr_entry *e, u64 index)
 {
 	u64 logical = le64_to_cpu(e->logical);
+	u32 seq = le32_to_cpu(e->seq);
 
-	return le32_to_cpu(e->csum) == entry_csum(rc->md.uuid, index, logical,
-						  le32_to_cpu(e->seq)) &&
+	return le32_to_cpu(e->csum) == entry_csum(rc->md.uuid, index, logical, seq) &&
 	       (logical == DMR_LOGICAL_RETIRED ||
-		logical < (rc->md.main_sectors >> rc->block_shift));
+		logical < (rc->md.main_sectors >> rc->block_shift)) &&
+	       (rc->md.seq > U32_MAX || seq <= rc->md.seq);
 }
 
 /*
@@ -639,7 +689,7 @@ static int md_load(struct remap_c *rc)
 		      md_name(rc), rc->spare_dev->name);
 		return -EIO;
 	}
-	r = sb_validate(rc, md->sb_buf, &error);
+	r = sb_validate(rc, md->sb_buf, cur ? md->buf : md->buf_b, &error);
 	if (r) {
 		DMERR("%s: %s", md_name(rc), error);
 		return r;

@@ -3,7 +3,7 @@
  * dmremap-meta - read dm-remap's on-disk metadata offline.
  *
  *   dmremap-meta dump [-j] SPARE
- *   dmremap-meta check [-j] [-q] SPARE
+ *   dmremap-meta check [-j] [-q] [-m MAIN] SPARE
  *
  * Plain user space: no module, no BPF, no root when SPARE is readable.
  */
@@ -16,7 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <linux/fs.h>
 
 #include "command.h"
 #include "dmr_meta.h"
@@ -28,16 +31,14 @@
 const char *argp_program_version = PROG " " DMREMAP_VERSION;
 
 /* exit codes */
-#define EXIT_CONSISTENT		0
-#define EXIT_INCONSISTENT	1	/* check: problems, or not dm-remap metadata */
+/* exit codes: check's verdicts are DMR_CHECK_* (dmr_meta.h), and */
 #define EXIT_USAGE		2	/* usage, open or I/O error */
-#define EXIT_UNFORMATTED	3	/* check: no metadata at all (all-zero probe blocks) */
-#define EXIT_DEGRADED		4	/* check: consistent, but a copy is damaged (repairable) */
 
 static struct env {
 	bool json;
 	bool quiet;
 	const char *path;
+	const char *main_path;		/* check --main */
 } env;
 
 /*
@@ -103,6 +104,9 @@ static error_t sub_parse(int key, char *arg, struct argp_state *state)
 	case 'q':
 		env.quiet = true;
 		break;
+	case 'm':
+		env.main_path = arg;
+		break;
 	case 'h':
 		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
 		break;
@@ -166,14 +170,67 @@ static int cmd_dump(int argc, char **argv)
 	else
 		dmr_meta_print_dump(stdout, &m, env.path);
 	dmr_meta_free(&m);
-	return flush_stdout() ? EXIT_USAGE : EXIT_CONSISTENT;
+	return flush_stdout() ? EXIT_USAGE : 0;
 }
 
 /* ----------------------------------------------------------------- check */
 
+/*
+ * What the module records of a main device (main_identity() in
+ * module/dm-remap-md.c).  main_id: zeroes for a whole device; a
+ * partition's PARTUUID when its uevent shows one, else not compared.
+ */
+static int main_dev_of(const char *path, struct dmr_main_dev *d)
+{
+	char sys[96], line[128];
+	unsigned int pbs = 0;
+	uint64_t bytes = 0;
+	struct stat st;
+	int fd, lbs = 0;
+	FILE *f;
+
+	memset(d, 0, sizeof(*d));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) ||
+	    ioctl(fd, BLKGETSIZE64, &bytes) < 0 || ioctl(fd, BLKSSZGET, &lbs) < 0 ||
+	    ioctl(fd, BLKPBSZGET, &pbs) < 0) {
+		bool blk = fd >= 0 && S_ISBLK(st.st_mode);
+
+		fprintf(stderr, PROG ": main device %s: %s\n", path,
+			fd < 0 || blk ? strerror(errno) : "not a block device");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	d->sectors = bytes / 512;
+	d->lbs = (uint32_t)lbs;
+	d->pbs = pbs;
+	snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/partition", major(st.st_rdev),
+		 minor(st.st_rdev));
+	if (access(sys, F_OK)) {
+		d->id_known = true;	/* not a partition: no main_id */
+		return 0;
+	}
+	snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/uevent", major(st.st_rdev),
+		 minor(st.st_rdev));
+	f = fopen(sys, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "PARTUUID=", 9))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf((char *)d->id, DMR_MAIN_ID_LEN, "%.39s", line + 9);
+		d->id_known = true;
+	}
+	if (f)
+		fclose(f);
+	return 0;
+}
+
 static const struct argp_option check_opts[] = {
 	{ "json", 'j', NULL, 0, "JSON lines: one \"problem\" object per finding, then a \"summary\"", 0 },
 	{ "quiet", 'q', NULL, 0, "print nothing, only set the exit status", 0 },
+	{ "main", 'm', "MAIN", 0, "the main device: metadata of another one (size, block sizes, partition UUID) is an error, as for the module", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "show this help", 0 },
 	{ 0 },
 };
@@ -192,7 +249,8 @@ static const char check_doc[] =
 "\v"
 "Exit status: 0 consistent, 1 inconsistent or not dm-remap metadata, 2 usage\n"
 "or I/O error, 3 unformatted (the first 3 metadata blocks are all zero: no\n"
-"metadata; the module formats such a spare when it is first used), 4\n"
+"metadata; the module formats such a spare when it is first used; one too\n"
+"small to format is an error), 4\n"
 "degraded: consistent, every remap readable, but a copy is damaged (repaired\n"
 "by the next commit).\n"
 "\n"
@@ -209,23 +267,26 @@ static int cmd_check(int argc, char **argv)
 		.args_doc = "SPARE",
 		.doc = check_doc,
 	};
+	struct dmr_main_dev main_dev;
 	struct dmr_meta m;
 	int ret;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return EXIT_USAGE;
+	if (env.main_path && main_dev_of(env.main_path, &main_dev))
+		return EXIT_USAGE;
 	if (load(&m))
 		return EXIT_USAGE;
+	if (env.main_path && dmr_meta_check_main(&m, &main_dev)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		dmr_meta_free(&m);
+		return EXIT_USAGE;
+	}
 	if (env.json && !env.quiet)
 		dmr_meta_print_check_json(stdout, &m, env.path);
 	else if (!env.quiet)
 		dmr_meta_print_check(stdout, &m, env.path);
-	if (m.state == DMR_META_UNFORMATTED)
-		ret = EXIT_UNFORMATTED;
-	else if (dmr_meta_degraded(&m))
-		ret = EXIT_DEGRADED;
-	else
-		ret = dmr_meta_consistent(&m) ? EXIT_CONSISTENT : EXIT_INCONSISTENT;
+	ret = dmr_meta_verdict(&m);
 	dmr_meta_free(&m);
 	return flush_stdout() ? EXIT_USAGE : ret;
 }

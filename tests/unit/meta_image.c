@@ -106,7 +106,7 @@ void mi_format(struct meta_image *im, uint64_t spare_sectors, uint32_t block_siz
 	sb->main_logical_block_size = htole32(512);
 	sb->main_physical_block_size = htole32(4096);
 	if (main_id)
-		strncpy((char *)sb->main_id, main_id, DMR_MAIN_ID_LEN);
+		memcpy(sb->main_id, main_id, strnlen(main_id, DMR_MAIN_ID_LEN));
 	sb->spare_sectors = htole64(spare_sectors);
 	sb->table_blocks = htole64(im->geo.table_blocks);
 	sb->pool_start = htole64(im->geo.pool_start);

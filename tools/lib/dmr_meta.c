@@ -558,6 +558,8 @@ static bool decode_entry(const struct dmr_meta *m, const struct table_block *tb,
 	e->csum_ok = e->csum == e->csum_computed;
 	e->retired = e->logical == DMR_META_RETIRED;
 	e->logical_ok = e->retired || e->logical < m->main_blocks;
+	/* entries carry the low 32 bits of their commit's seq */
+	e->seq_ok = m->sb.seq > UINT32_MAX || e->seq <= m->sb.seq;
 	return true;
 }
 
@@ -574,7 +576,8 @@ static void choose_entry(const struct dmr_meta *m, struct table_block *tb, uint6
 	unsigned int k, pick;
 
 	for (k = 0; k < DMR_TABLE_COPIES; k++)
-		good[k] = decode_entry(m, tb, k, i, &c[k]) && c[k].csum_ok && c[k].logical_ok;
+		good[k] = decode_entry(m, tb, k, i, &c[k]) && c[k].csum_ok && c[k].logical_ok &&
+			  c[k].seq_ok;
 	if (good[0] && good[1] && (c[0].logical != c[1].logical || c[0].seq != c[1].seq))
 		good[(int32_t)(c[1].seq - c[0].seq) > 0 ? 0 : 1] = false;
 	if (good[0] || good[1])
@@ -671,7 +674,7 @@ static int read_table(struct dmr_meta *m, int fd, void *buf, char *err, size_t e
 			nr_unreadable++;
 			continue;
 		}
-		if (!e->csum_ok || (e->bad_copies == 3 && e->logical_ok)) {
+		if (!e->csum_ok || (e->bad_copies == 3 && e->logical_ok && e->seq_ok)) {
 			snprintf(msg, sizeof(msg), "entry %" PRIu64 " (table block %" PRIu64
 				 ", slot %zu): bad in both copies: bad checksum: stored 0x%08" PRIx32
 				 ", computed 0x%08" PRIx32, i, t, slot, e->csum, e->csum_computed);
@@ -687,7 +690,7 @@ static int read_table(struct dmr_meta *m, int fd, void *buf, char *err, size_t e
 			if (list_or_count(m, &range, (int64_t)i, msg))
 				goto nomem;
 		}
-		if (seq32 && e->seq > sb->seq) {
+		if (!e->seq_ok) {
 			snprintf(msg, sizeof(msg), "entry %" PRIu64 ": seq %" PRIu32 " is newer "
 				 "than the superblock's seq %" PRIu64, i, e->seq, sb->seq);
 			if (list_or_count(m, &future, (int64_t)i, msg))
@@ -777,6 +780,15 @@ bool dmr_meta_degraded(const struct dmr_meta *m)
 	return dmr_meta_consistent(m) && m->nr_damage;
 }
 
+int dmr_meta_verdict(const struct dmr_meta *m)
+{
+	if (m->state == DMR_META_UNFORMATTED && !m->nr_errors)
+		return DMR_CHECK_UNFORMATTED;
+	if (dmr_meta_degraded(m))
+		return DMR_CHECK_DEGRADED;
+	return dmr_meta_consistent(m) ? DMR_CHECK_CONSISTENT : DMR_CHECK_INCONSISTENT;
+}
+
 static int not_formatted(struct dmr_meta *m, const unsigned char *probe, size_t probe_len,
 			 int unreadable)
 {
@@ -787,8 +799,9 @@ static int not_formatted(struct dmr_meta *m, const unsigned char *probe, size_t 
 		ADD(m, DMR_SEV_INFO, "unformatted", -1,
 		    "no dm-remap metadata: the first %d metadata blocks are all zero; the module "
 		    "formats such a spare when it is first used", DMR_PROBE_BLOCKS);
+		/* the module refuses to format it: not a spare it can use */
 		if (dmr_compute_geometry(m->dev_sectors, 4096, &g))
-			ADD(m, DMR_SEV_WARNING, "too_small", -1,
+			ADD(m, DMR_SEV_ERROR, "too_small", -1,
 			    "the device (%" PRIu64 " sectors) is too small to hold even one 4096-byte "
 			    "spare block", m->dev_sectors);
 		return 0;
@@ -890,4 +903,27 @@ int dmr_meta_read(int fd, struct dmr_meta *m, char *err, size_t errlen)
 out:
 	free(buf);
 	return ret;
+}
+
+int dmr_meta_check_main(struct dmr_meta *m, const struct dmr_main_dev *d)
+{
+	const struct dmr_sb *sb = &m->sb;
+	char rec[2 * DMR_MAIN_ID_LEN + 5], now[2 * DMR_MAIN_ID_LEN + 5];
+
+	if (m->state != DMR_META_FORMATTED)
+		return 0;
+	if (sb->main_sectors != d->sectors || sb->main_logical_block_size != d->lbs ||
+	    sb->main_physical_block_size != d->pbs)
+		ADD(m, DMR_SEV_ERROR, "main_mismatch", -1,
+		    "the spare belongs to another main device: recorded %" PRIu64 " sectors, "
+		    "block sizes %" PRIu32 "/%" PRIu32 "; the main device has %" PRIu64
+		    " sectors, %" PRIu32 "/%" PRIu32, sb->main_sectors,
+		    sb->main_logical_block_size, sb->main_physical_block_size, d->sectors,
+		    d->lbs, d->pbs);
+	else if (d->id_known && memcmp(sb->main_id, d->id, DMR_MAIN_ID_LEN))
+		ADD(m, DMR_SEV_ERROR, "main_mismatch", -1,
+		    "the spare belongs to another main device: recorded main_id '%s', the main "
+		    "device's is '%s'", dmr_main_id_str(sb->main_id, rec, sizeof(rec)),
+		    dmr_main_id_str(d->id, now, sizeof(now)));
+	return 0;
 }

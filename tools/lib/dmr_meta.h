@@ -115,6 +115,7 @@ struct dmr_meta_entry {
 	bool csum_ok;
 	bool retired;			/* logical == DMR_META_RETIRED: maps nothing */
 	bool logical_ok;		/* logical < main blocks (or retired) */
+	bool seq_ok;			/* not newer than the superblock's seq */
 	bool readable;			/* its table block lies within the device */
 	uint8_t bad_copies;		/* bit c: copy c (0 A, 1 B) unreadable, corrupt or stale */
 	uint64_t superseded_by;		/* a later index for the same logical, or DMR_NOT_SUPERSEDED */
@@ -162,6 +163,17 @@ struct dmr_meta {
 int dmr_meta_read(int fd, struct dmr_meta *m, char *err, size_t errlen);
 void dmr_meta_free(struct dmr_meta *m);
 
+/* the verdict of dmremap-meta check, its exit status */
+#define DMR_CHECK_CONSISTENT	0
+#define DMR_CHECK_INCONSISTENT	1	/* problems, or not dm-remap metadata */
+#define DMR_CHECK_UNFORMATTED	3	/* no metadata: the module formats it */
+#define DMR_CHECK_DEGRADED	4	/* consistent, a copy damaged (repairable) */
+/*
+ * The module uses a spare exactly when this is CONSISTENT, DEGRADED or
+ * UNFORMATTED (it formats it), given the same main device and block size.
+ */
+int dmr_meta_verdict(const struct dmr_meta *m);
+
 /* true when the metadata is formatted and no problem is an error */
 bool dmr_meta_consistent(const struct dmr_meta *m);
 /*
@@ -170,6 +182,21 @@ bool dmr_meta_consistent(const struct dmr_meta *m);
  * from the other copy, and the module's next commit rewrites the damage
  */
 bool dmr_meta_degraded(const struct dmr_meta *m);
+
+/* the main device a spare is checked against (dmremap-meta check --main) */
+struct dmr_main_dev {
+	uint64_t sectors;
+	uint32_t lbs, pbs;		/* logical and physical block size */
+	bool id_known;			/* id is the kernel's main_id of it */
+	uint8_t id[DMR_MAIN_ID_LEN];	/* partition UUID, or zeroes */
+};
+
+/*
+ * The binding rule of the module: formatted metadata whose recorded main
+ * device (size, block sizes, main_id when id_known) is not d is an error.
+ * 0, or -ENOMEM.
+ */
+int dmr_meta_check_main(struct dmr_meta *m, const struct dmr_main_dev *d);
 
 /* decode a raw 4 KiB superblock block (no validation) */
 void dmr_sb_decode(const void *block, struct dmr_sb *sb);
