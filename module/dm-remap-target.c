@@ -44,12 +44,21 @@ bool remap_lookup(struct remap_c *rc, u64 block, u64 *index)
 }
 
 /*
+ * Pending blocks remembered per target: each costs xarray memory, and a
+ * disk with this many unreadable blocks is failing, not growing bad sectors.
+ */
+static unsigned int max_pending = REMAP_MAX_PENDING;
+module_param(max_pending, uint, 0644);
+MODULE_PARM_DESC(max_pending,
+		 "Unreadable blocks remembered per device for remapping by their next write; more still fail their reads but are only counted (pending_dropped)");
+
+/*
  * A block whose read failed waits for the next write to remap it; a
  * remapped block whose spare block cannot be read is moved by that write.
  */
 void remap_mark_pending(struct remap_c *rc, u64 block)
 {
-	if (atomic64_read(&rc->nr_pending) >= REMAP_MAX_PENDING) {
+	if (atomic64_read(&rc->nr_pending) >= READ_ONCE(max_pending)) {
 		if (!xa_load(&rc->pending, block))
 			atomic64_inc(&rc->pending_dropped);
 		return;

@@ -38,8 +38,9 @@
  */
 #define REMAP_BREAKER_WINDOW		(10 * HZ)
 /*
- * Unreadable blocks remembered for remapping by their next write; a read
- * error beyond it still fails the read (counted in pending_dropped).
+ * Default of the module parameter max_pending: unreadable blocks remembered
+ * for remapping by their next write; a read error beyond it still fails the
+ * read (counted in pending_dropped).
  */
 #define REMAP_MAX_PENDING		65536
 /* How often an offline main device is probed. */
@@ -176,7 +177,7 @@ struct remap_c {
 	atomic64_t nr_remapped;
 	/*
 	 * Blocks whose reads failed, waiting for a write to remap them: at
-	 * most REMAP_MAX_PENDING; more are failed but not remembered.
+	 * most max_pending; more are failed but not remembered.
 	 */
 	struct xarray pending;
 	atomic64_t nr_pending;
