@@ -40,7 +40,7 @@
 /*
  * Default of the module parameter max_pending: unreadable blocks remembered
  * for remapping by their next write; a read error beyond it still fails the
- * read (counted in pending_dropped).
+ * read (each such read counted in pending_dropped).
  */
 #define REMAP_MAX_PENDING		65536
 /* How often an offline main device is probed. */
