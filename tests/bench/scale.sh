@@ -34,11 +34,15 @@ median() {	# median of the numbers on stdin
 }
 
 ratio() {	# ratio A B [DECIMALS]
-	awk -v a="$1" -v b="$2" -v d="${3:-3}" 'BEGIN { printf "%.*f\n", d, b ? a / b : 0 }'
+	awk -v a="$1" -v b="$2" -v d="${3:-3}" 'BEGIN { printf "%." d "f\n", b ? a / b : 0 }'
 }
 
 bench() {	# bench NAME VALUE OP GOAL
 	echo "bench: $1 $2 (goal $3 $4)"
+}
+
+progress() {	# how long the guest has been up: TCG is slow, show where it is
+	echo "# uptime $(cut -d' ' -f1 /proc/uptime) s"
 }
 
 die() {
@@ -102,15 +106,16 @@ med() {	# med WORDS...: the median of the numbers
 # --- memory -------------------------------------------------------------------
 m0=""
 m1=""
-for i in $(seq "$RUNS"); do
+for i in 1 2 3; do
 	m0="$m0 $(mem_of 0)"
 	m1="$m1 $(mem_of $N)"
 done
 m0=$(med $m0)
 m1=$(med $m1)
-echo "# kernel memory (SUnreclaim + VmallocUsed) of the device: $m0 KiB with 0 remaps, $m1 KiB with $N (medians of $RUNS)"
+echo "# kernel memory (SUnreclaim + VmallocUsed) of the device: $m0 KiB with 0 remaps, $m1 KiB with $N (medians of 3)"
 bench memory_bytes_per_remap_1m "$(ratio "$(( (m1 - m0) * 1024 ))" $N 1)" "<=" 64
 
+progress
 # --- load and remove ------------------------------------------------------------
 # create with 10^6 remaps against dd of the metadata area (superblocks and
 # both table copies); remove with 10^6 remaps against remove with none
@@ -142,6 +147,7 @@ bench load_1m_vs_dd_metadata "$(ratio "$load" "$dd_s" 2)" "<=" 2
 echo "# dmsetup remove: $rm1 s with $N remaps, $rm0 s with none (medians of $RUNS)"
 bench remove_time_1m_vs_0 "$(ratio "$rm1" "$rm0" 2)" "<=" 3
 
+progress
 # --- commit latency -------------------------------------------------------------
 EV=/sys/kernel/tracing/events/dm_remap/dm_remap_md_commit
 [ -d "$EV" ] || die "no dm_remap_md_commit tracepoint"
@@ -168,6 +174,7 @@ c1m=$(med $c1m)
 echo "# median commit latency: $c1m ns with $N entries, $c10 ns with 10 ($((RUNS * 2)) commits each)"
 bench commit_latency_1m_vs_10 "$(ratio "$c1m" "$c10" 2)" "<=" 1.5
 
+progress
 # --- random reads -------------------------------------------------------------
 fio_iops() {	# fio_iops DEV: 4 KiB random read IOPS at QD 32
 	fio --name=r --filename="$1" --rw=randread --bs=4k --iodepth=32 \
