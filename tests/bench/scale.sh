@@ -24,8 +24,8 @@ MD_MIB=40
 SPARE_SECTORS=$(( (4096 + 64) * 2048 ))	# pool of 10^6 blocks and more
 FIO_SECONDS=${FIO_SECONDS:-5}
 
-now_ns() {
-	date +%s%N
+now_ns() {	# busybox date has no %N: tests/vm/helpers/now-ns.c
+	now-ns || die "now-ns"
 }
 
 median() {	# median of the numbers on stdin
