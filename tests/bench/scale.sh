@@ -179,8 +179,8 @@ progress
 fio_iops() {	# fio_iops DEV: 4 KiB random read IOPS at QD 32
 	fio --name=r --filename="$1" --rw=randread --bs=4k --iodepth=32 \
 		--ioengine=libaio --direct=1 --norandommap --randrepeat=0 \
-		--time_based --runtime="$FIO_SECONDS" --output-format=terse \
-		--terse-version=3 2>/dev/null | cut -d';' -f8
+		--time_based --runtime="$FIO_SECONDS" --minimal 2>/dev/null |
+		grep ';' | tail -n 1 | cut -d';' -f8
 }
 create $N >/dev/null
 echo "0 $MAIN_SECTORS linear /dev/mapper/zmain 0" | dmsetup create lin || die "dm-linear"
