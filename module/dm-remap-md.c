@@ -32,12 +32,17 @@
 
 #include <linux/blkdev.h>
 #include <linux/crc32c.h>
+#include <linux/highmem.h>
 #include <linux/ktime.h>
 #include <linux/random.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <linux/vmalloc.h>
+
+/* Table blocks read per I/O while loading: 1 MiB. */
+#define REMAP_MD_LOAD_BLOCKS	256
 
 /* What a superblock slot holds. */
 enum md_slot_state {
@@ -609,24 +614,20 @@ static bool entry_ok(struct remap_c *rc, const struct dmr_entry *e, u64 index)
  * reported and remembered for repair.  Fails when an entry is good in
  * neither copy.
  */
-static int table_load_block(struct remap_c *rc, u64 t, unsigned int *reported)
+static int table_load_block(struct remap_c *rc, u64 t,
+			    struct dmr_entry **copy, const int *err,
+			    unsigned int *reported)
 {
 	struct remap_md *md = &rc->md;
-	struct dmr_entry *copy[DMR_TABLE_COPIES] = { md->buf, md->buf_b };
 	struct dmr_entry *out = md->tail;
-	int err[DMR_TABLE_COPIES];
 	unsigned int bad[DMR_TABLE_COPIES] = { 0, 0 };
 	unsigned int j, c, n;
 
 	n = min_t(u64, DMR_ENTRIES_PER_BLOCK, md->nr_entries - t * DMR_ENTRIES_PER_BLOCK);
-	for (c = 0; c < DMR_TABLE_COPIES; c++)
-		err[c] = md_io(rc, dmr_table_md_block(&md->geo, c, t), copy[c],
-			       REQ_OP_READ);
 	memset(out, 0, DMR_MD_BLOCK_SIZE);
 	for (j = 0; j < n; j++) {
 		u64 i = t * DMR_ENTRIES_PER_BLOCK + j, logical;
 		bool ok[DMR_TABLE_COPIES];
-		void *old;
 
 		for (c = 0; c < DMR_TABLE_COPIES; c++)
 			ok[c] = !err[c] && entry_ok(rc, &copy[c][j], i);
@@ -648,11 +649,7 @@ static int table_load_block(struct remap_c *rc, u64 t, unsigned int *reported)
 		logical = le64_to_cpu(out[j].logical);
 		if (logical == DMR_LOGICAL_RETIRED)
 			continue;
-		old = xa_store(&rc->remaps, logical, xa_mk_value(i), GFP_NOIO);
-		if (xa_is_err(old))
-			return xa_err(old);
-		if (!old)
-			atomic64_inc(&rc->nr_remapped);
+		remap_index_load_add(&rc->remaps, logical, i);
 	}
 	for (c = 0; c < DMR_TABLE_COPIES; c++) {
 		u64 blk = dmr_table_md_block(&md->geo, c, t);
@@ -673,13 +670,101 @@ static int table_load_block(struct remap_c *rc, u64 t, unsigned int *reported)
 	return 0;
 }
 
+/*
+ * Reads table blocks [T, T + N) of copy C into BUF (vmalloc'ed) with large
+ * reads; a block of a read that fails is read again alone, so that ERR[j]
+ * is the error of block T + j only.
+ */
+static void table_read_window(struct remap_c *rc, unsigned int c, u64 t,
+			      unsigned int n, void *buf, int *err)
+{
+	u64 blk = dmr_table_md_block(&rc->md.geo, c, t);
+	struct bio *bio;
+	unsigned int j;
+	int r;
+
+	bio = bio_alloc_bioset(rc->spare_dev->bdev, n, REQ_OP_READ, GFP_NOIO,
+			       &rc->bs);
+	bio->bi_iter.bi_sector = blk * DMR_MD_BLOCK_SECTORS;
+	for (j = 0; j < n; j++) {
+		void *p = buf + j * DMR_MD_BLOCK_SIZE;
+
+		if (bio_add_page(bio, vmalloc_to_page(p), DMR_MD_BLOCK_SIZE,
+				 offset_in_page(p)) != DMR_MD_BLOCK_SIZE)
+			break;
+	}
+	r = j < n ? -EIO : submit_bio_wait(bio);
+	bio_put(bio);
+	invalidate_kernel_vmap_range(buf, n * DMR_MD_BLOCK_SIZE);
+	for (j = 0; j < n; j++) {
+		err[j] = r ? md_io(rc, blk + j, rc->md.buf, REQ_OP_READ) : 0;
+		if (r && !err[j])
+			memcpy(buf + j * DMR_MD_BLOCK_SIZE, rc->md.buf,
+			       DMR_MD_BLOCK_SIZE);
+	}
+}
+
+/* Reads every table block, both copies, REMAP_MD_LOAD_BLOCKS at a time. */
+static int table_load(struct remap_c *rc, unsigned int *reported)
+{
+	struct remap_md *md = &rc->md;
+	u64 nr_t = DIV_ROUND_UP(md->nr_entries, DMR_ENTRIES_PER_BLOCK), t;
+	void *win[DMR_TABLE_COPIES] = { NULL, NULL };
+	int *err[DMR_TABLE_COPIES] = { NULL, NULL };
+	unsigned int c, j, n;
+	s64 nr;
+	int r = -ENOMEM;
+
+	BUILD_BUG_ON(DMR_MD_BLOCK_SIZE > PAGE_SIZE);
+	for (c = 0; c < DMR_TABLE_COPIES; c++) {
+		win[c] = vmalloc(REMAP_MD_LOAD_BLOCKS * DMR_MD_BLOCK_SIZE);
+		err[c] = kmalloc_array(REMAP_MD_LOAD_BLOCKS, sizeof(int),
+				       GFP_KERNEL);
+		if (!win[c] || !err[c])
+			goto out;
+	}
+	r = remap_index_load_begin(&rc->remaps, md->nr_entries);
+	if (r)
+		goto out;
+	for (t = 0; t < nr_t && !r; t += n) {
+		n = min_t(u64, REMAP_MD_LOAD_BLOCKS, nr_t - t);
+		for (c = 0; c < DMR_TABLE_COPIES; c++)
+			table_read_window(rc, c, t, n, win[c], err[c]);
+		for (j = 0; j < n && !r; j++) {
+			struct dmr_entry *copy[DMR_TABLE_COPIES];
+			int e[DMR_TABLE_COPIES];
+
+			for (c = 0; c < DMR_TABLE_COPIES; c++) {
+				copy[c] = win[c] + j * DMR_MD_BLOCK_SIZE;
+				e[c] = err[c][j];
+			}
+			r = table_load_block(rc, t + j, copy, e, reported);
+		}
+	}
+	if (r) {
+		remap_index_load_abort(&rc->remaps);
+		goto out;
+	}
+	nr = remap_index_load_end(&rc->remaps);
+	if (nr < 0) {
+		r = nr;
+		goto out;
+	}
+	atomic64_set(&rc->nr_remapped, nr);
+out:
+	for (c = 0; c < DMR_TABLE_COPIES; c++) {
+		vfree(win[c]);
+		kfree(err[c]);
+	}
+	return r;
+}
+
 static int md_load(struct remap_c *rc)
 {
 	struct md_slot slot[DMR_SB_SLOTS];
 	struct remap_md *md = &rc->md;
 	unsigned int reported = 0;
 	char *error;
-	u64 t;
 	int cur, r;
 
 	/* The previous owner (a reloaded table) may have committed since ctr. */
@@ -703,11 +788,9 @@ static int md_load(struct remap_c *rc)
 	sb_read_fields(rc, md->sb_buf);
 	sb_report_slots(rc, slot, cur);
 
-	for (t = 0; t * DMR_ENTRIES_PER_BLOCK < md->nr_entries; t++) {
-		r = table_load_block(rc, t, &reported);
-		if (r)
-			return r;
-	}
+	r = table_load(rc, &reported);
+	if (r)
+		return r;
 	if (reported > MD_MAX_REPORTED)
 		DMWARN("%s: %u damaged table blocks on %s in all, %u of them named above",
 		       md_name(rc), reported, rc->spare_dev->name, MD_MAX_REPORTED);

@@ -125,29 +125,33 @@ static int msg_stats(struct remap_c *rc, char *result, unsigned int maxlen)
 	DMEMIT(" scrub_pos=%llu scrub_blocks=%llu scrub_found=%llu inflight=%d",
 	       READ_ONCE(rc->scrub_pos), rc->nr_blocks, READ_ONCE(rc->scrub_found),
 	       remap_inflight(rc));
-	DMEMIT(" offline_reason=%s",
-	       offline_reason_names[READ_ONCE(rc->main_offline)]);
+	DMEMIT(" offline_reason=%s pending_dropped=%lld",
+	       offline_reason_names[READ_ONCE(rc->main_offline)],
+	       atomic64_read(&rc->pending_dropped));
 	return 1;
 }
 
 static int msg_list(struct remap_c *rc, unsigned int argc, char **argv,
 		    char *result, unsigned int maxlen)
 {
-	unsigned long first = 0, block;
-	u64 max = U64_MAX, n = 0;
+	u64 first = 0, max = U64_MAX, n = 0, spare;
 	unsigned int sz = 0;
-	void *entry;
 
-	if (argc > 3 || (argc > 1 && kstrtoul(argv[1], 10, &first)) ||
+	if (argc > 3 || (argc > 1 && kstrtou64(argv[1], 10, &first)) ||
 	    (argc > 2 && kstrtou64(argv[2], 10, &max))) {
 		DMERR("%s: usage: list [<first_block> [<max>]]", dev_name_of(rc));
 		return -EINVAL;
 	}
 	result[0] = '\0';
-	xa_for_each_start(&rc->remaps, block, entry, first) {
-		if (n++ >= max)
+	/* Each entry is a search from the last: O(log n), nothing held. */
+	for (; n < max && remap_index_find(&rc->remaps, &first, U64_MAX, &spare);
+	     n++) {
+		/* A full answer buffer: what follows would be cut anyway. */
+		if (sz + 1 >= maxlen)
 			break;
-		DMEMIT("%lu %lu\n", block, xa_to_value(entry));
+		DMEMIT("%llu %llu\n", first, spare);
+		if (first++ == U64_MAX)
+			break;
 	}
 	return 1;
 }
@@ -190,6 +194,7 @@ int remap_message(struct dm_target *ti, unsigned int argc, char **argv,
 		atomic64_set(&rc->lost_sectors, 0);
 		atomic64_set(&rc->md_commits, 0);
 		atomic64_set(&rc->remaps_done, 0);
+		atomic64_set(&rc->pending_dropped, 0);
 		return 0;
 	}
 	if (argc == 1 && !strcasecmp(argv[0], "help")) {

@@ -40,13 +40,17 @@ static void remap_trace_teardown(struct remap_c *rc, u32 phase, u32 stage)
 
 bool remap_lookup(struct remap_c *rc, u64 block, u64 *index)
 {
-	void *entry = xa_load(&rc->remaps, block);
-
-	if (!xa_is_value(entry))
-		return false;
-	*index = xa_to_value(entry);
-	return true;
+	return remap_index_lookup(&rc->remaps, block, index);
 }
+
+/*
+ * Pending blocks remembered per target: each costs xarray memory, and a
+ * disk with this many unreadable blocks is failing, not growing bad sectors.
+ */
+static unsigned int max_pending = REMAP_MAX_PENDING;
+module_param(max_pending, uint, 0644);
+MODULE_PARM_DESC(max_pending,
+		 "Unreadable blocks remembered per device for remapping by their next write; more still fail their reads but are only counted (pending_dropped)");
 
 /*
  * A block whose read failed waits for the next write to remap it; a
@@ -54,6 +58,11 @@ bool remap_lookup(struct remap_c *rc, u64 block, u64 *index)
  */
 void remap_mark_pending(struct remap_c *rc, u64 block)
 {
+	if (atomic64_read(&rc->nr_pending) >= READ_ONCE(max_pending)) {
+		if (!xa_load(&rc->pending, block))
+			atomic64_inc(&rc->pending_dropped);
+		return;
+	}
 	if (!xa_insert(&rc->pending, block, xa_mk_value(1), GFP_NOIO)) {
 		atomic64_inc(&rc->nr_pending);
 		trace_dm_remap_pending(rc->devt, block, rc->block_sectors);
@@ -90,7 +99,7 @@ static u64 first_special_block(struct remap_c *rc, u64 first, u64 last,
 			       bool write)
 {
 	unsigned long index;
-	u64 found = last + 1;
+	u64 found = last + 1, block;
 
 	if (write) {
 		index = first;
@@ -105,9 +114,11 @@ static u64 first_special_block(struct remap_c *rc, u64 first, u64 last,
 		    xa_find(&rc->pending, &index, last, XA_PRESENT))
 			found = min_t(u64, found, index);
 	}
-	index = first;
-	if (xa_find(&rc->remaps, &index, last, XA_PRESENT))
-		found = min_t(u64, found, index);
+	/* Only a remap before what was found can change the answer. */
+	block = first;
+	if (found > first &&
+	    remap_index_find(&rc->remaps, &block, found - 1, NULL))
+		found = block;
 	return found;
 }
 
@@ -352,7 +363,7 @@ static void remap_free(struct dm_target *ti, struct remap_c *rc)
 	kfree(rc->scrub_buf);
 	kfree(rc->block_buf);
 	bioset_exit(&rc->bs);
-	xa_destroy(&rc->remaps);
+	remap_index_destroy(&rc->remaps);
 	xa_destroy(&rc->pending);
 	xa_destroy(&rc->busy);
 	if (rc->writes_ready)
@@ -373,7 +384,7 @@ static struct remap_c *remap_alloc(struct dm_target *ti)
 	if (!rc)
 		return NULL;
 	rc->ti = ti;
-	xa_init(&rc->remaps);
+	remap_index_init(&rc->remaps);
 	xa_init(&rc->pending);
 	spin_lock_init(&rc->lock);
 	bio_list_init(&rc->deferred);

@@ -169,20 +169,28 @@ static void commit_batch(struct remap_c *rc)
 		}
 	}
 
+	/* Reserved when staged: storing cannot fail. */
+	for (i = 0; i < rc->batch_nr; i++) {
+		struct remap_staged *s = &rc->batch[i];
+
+		if (r) {
+			remap_index_unreserve(&rc->remaps);
+			continue;
+		}
+		if (remap_index_store(&rc->remaps, s->block, s->index))
+			atomic64_inc(&rc->nr_remapped);
+	}
+	/* The new mappings are visible before any of their blocks is released. */
+	remap_index_publish(&rc->remaps);
+
 	for (i = 0; i < rc->batch_nr; i++) {
 		struct remap_staged *s = &rc->batch[i];
 
 		if (!r) {
-			/* The slot was reserved when staged: this cannot fail. */
-			if (!xa_load(&rc->remaps, s->block))
-				atomic64_inc(&rc->nr_remapped);
-			xa_store(&rc->remaps, s->block, xa_mk_value(s->index), GFP_NOIO);
 			if (xa_erase(&rc->pending, s->block))
 				atomic64_dec(&rc->nr_pending);
 			atomic64_inc(&rc->remaps_done);
 			trace_dm_remap_remap(rc->devt, s->block, s->index, s->reason);
-		} else {
-			xa_release(&rc->remaps, s->block);
 		}
 		busy_release(rc, s->block);
 		if (s->bio)
@@ -343,14 +351,14 @@ static int stage_block(struct remap_c *rc, u64 block, u32 reason,
 			     dm_table_device_name(rc->ti->table), block);
 		return -ENOSPC;
 	}
-	/* A no-op for a remapped block being moved: its slot exists. */
-	r = xa_reserve(&rc->remaps, block, GFP_NOIO);
+	/* Its store at commit must not fail: take its memory now. */
+	r = remap_index_reserve(&rc->remaps);
 	if (r)
 		return r;
 
 	r = busy_acquire(rc, block);
 	if (r) {
-		xa_release(&rc->remaps, block);
+		remap_index_unreserve(&rc->remaps);
 		return r;
 	}
 	r = build_block(rc, block, bio);
@@ -396,7 +404,7 @@ static int stage_block(struct remap_c *rc, u64 block, u32 reason,
 			r = -EIO;
 	}
 	busy_release(rc, block);
-	xa_release(&rc->remaps, block);
+	remap_index_unreserve(&rc->remaps);
 	return r ? r : -ENOSPC;
 }
 

@@ -37,10 +37,56 @@
  * not sectors going bad.
  */
 #define REMAP_BREAKER_WINDOW		(10 * HZ)
+/*
+ * Default of the module parameter max_pending: unreadable blocks remembered
+ * for remapping by their next write; a read error beyond it still fails the
+ * read (each such read counted in pending_dropped).
+ */
+#define REMAP_MAX_PENDING		65536
 /* How often an offline main device is probed. */
 #define REMAP_PROBE_INTERVAL		HZ
 /* Spare blocks tried, each retired when its write fails, per remap. */
 #define REMAP_SPARE_ATTEMPTS		3
+
+/*
+ * The remap index (dm-remap-index.c): logical block -> spare block index,
+ * read locklessly (RCU), written by one writer at a time (the worker, or
+ * the loader before the device runs).
+ */
+#define REMAP_ICHUNK_CAP		336	/* entries of a one-page chunk */
+
+struct remap_itop;
+struct remap_ichunk;
+
+struct remap_index {
+	struct remap_itop __rcu *top;	/* what lookups read */
+	/* Writer only. */
+	struct remap_itop *next;	/* the batch being built, or NULL */
+	struct remap_itop *spare;	/* the top before last: next batch's buffer */
+	unsigned long spare_cookie;	/* RCU state when it was replaced */
+	struct remap_ichunk *pool;	/* chunk pages reserved for stores */
+	unsigned int pool_nr;
+	unsigned int reserved;		/* stores reserved, not yet done */
+	struct remap_ichunk *retired;	/* replaced by the batch: free once published */
+	u32 gen;			/* chunks of this gen belong to the batch */
+	u64 nr;				/* entries */
+	void *load;			/* remap_index_load_*(): entries read */
+	u64 load_nr, load_max;
+};
+
+void remap_index_init(struct remap_index *idx);
+void remap_index_destroy(struct remap_index *idx);
+bool remap_index_lookup(struct remap_index *idx, u64 block, u64 *spare);
+bool remap_index_find(struct remap_index *idx, u64 *block, u64 last,
+		      u64 *spare);
+int remap_index_reserve(struct remap_index *idx);
+void remap_index_unreserve(struct remap_index *idx);
+bool remap_index_store(struct remap_index *idx, u64 block, u32 spare);
+void remap_index_publish(struct remap_index *idx);
+int remap_index_load_begin(struct remap_index *idx, u64 max);
+void remap_index_load_add(struct remap_index *idx, u64 block, u32 spare);
+void remap_index_load_abort(struct remap_index *idx);
+s64 remap_index_load_end(struct remap_index *idx);
 
 /* What the table line asked for. */
 struct remap_args {
@@ -127,11 +173,15 @@ struct remap_c {
 	 * Logical block -> spare block index.  Read locklessly (RCU) on every
 	 * bio; written only by the worker and the metadata loader.
 	 */
-	struct xarray remaps;
+	struct remap_index remaps;
 	atomic64_t nr_remapped;
-	/* Blocks whose reads failed, waiting for a write to remap them. */
+	/*
+	 * Blocks whose reads failed, waiting for a write to remap them: at
+	 * most max_pending; more are failed but not remembered.
+	 */
 	struct xarray pending;
 	atomic64_t nr_pending;
+	atomic64_t pending_dropped;
 
 	struct remap_md md;
 	bool md_loaded;			/* table read into memory (preresume) */

@@ -47,4 +47,32 @@ check_eq "pending=0 after the manual remap" 0 "$(status_key r0 pending)"
 check "now the write succeeds" write_at /dev/mapper/r0 "$SCRATCH/c" 1200
 check "and reads back" same_data /dev/mapper/r0 "$SCRATCH/c" 1200
 check "remove" dmsetup remove r0
+
+# The bound: past max_pending unreadable blocks, reads still fail but the
+# failures are only counted (pending_dropped); the writes still work.
+P=/sys/module/dm_remap/parameters/max_pending
+check_eq "max_pending defaults to 65536" 65536 "$(cat $P)"
+echo 2 >$P || bail "set max_pending"
+echo "$TABLE" | dmsetup create r0 || bail "create r0 again"
+nullb_badblocks main "+3200-3207"	# blocks 400, 500, 600: KiB 1600, 2000, 2400
+nullb_badblocks main "+4000-4007"
+nullb_badblocks main "+4800-4807"
+for kib in 1600 2000 2400; do
+	check_fails "reading the bad block at KiB $kib fails" read_at /dev/mapper/r0 "$SCRATCH/x" $kib 4
+done
+check_eq "pending=2: the bound" 2 "$(status_key r0 pending)"
+check_eq "pending_dropped=1" 1 "$(stats_key r0 pending_dropped)"
+check_fails "the dropped block still fails its reads" read_at /dev/mapper/r0 "$SCRATCH/x" 2400 4
+check_eq "each read failed past the bound is counted: pending_dropped=2" 2 "$(stats_key r0 pending_dropped)"
+check_fails "a pending block fails its reads too" read_at /dev/mapper/r0 "$SCRATCH/x" 1600 4
+check_eq "it is remembered, not dropped: pending_dropped=2" 2 "$(stats_key r0 pending_dropped)"
+make_ref "$SCRATCH/d" 12
+for kib in 1600 2000 2400; do
+	"$DD" if="$SCRATCH/d" of="$SCRATCH/d$kib" bs=1024 skip=$(((kib - 1600) / 100)) count=4 2>/dev/null
+	check "a write to KiB $kib succeeds (remapped)" write_at /dev/mapper/r0 "$SCRATCH/d$kib" $kib
+	check "and reads back" same_data /dev/mapper/r0 "$SCRATCH/d$kib" $kib
+done
+check_eq "pending=0" 0 "$(status_key r0 pending)"
+echo 65536 >$P
+check "remove" dmsetup remove r0
 finish
