@@ -9,7 +9,7 @@
  * tests/fuzz/metafuzz_gen.c is written to DIR/w.img and read by
  * dmremap-meta's checker (tools/lib/dmr_meta.c: dmr_meta_read,
  * dmr_meta_check_main, dmr_meta_verdict, what `dmremap-meta check --main`
- * runs; every tenth seed also through the dmremap-meta command).  Then, with the image on /dev/loop0 as the spare:
+ * runs; every tenth seed also through the dmremap-meta command).  Then, with the image on a free loop device as the spare:
  *   1. create "fz" (constructor and first resume): it must load exactly
  *      when the checker says 0, 3 or 4, and be refused with a kernel log
  *      line otherwise; a loaded one is suspended and resumed, must list
@@ -45,7 +45,6 @@
 #include "dmr_meta.h"
 #include "metafuzz_gen.h"
 
-#define LOOP_DEV "/dev/loop0"
 #define CLI_EVERY 10		/* seeds whose verdict the dmremap-meta command gives too */
 #define LIVE_REF_OFF (4096ULL * 1024)	/* the live device's remapped block */
 
@@ -163,13 +162,33 @@ static bool dm_node(const char *name, char *path, size_t len)
 }
 
 static int loop_fd = -1;
+static char loop_dev[32];	/* a free loop device, from /dev/loop-control */
+
+/* Opens a free loop device (made in /dev if the guest has no node yet). */
+static void loop_open(void)
+{
+	int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC), n;
+
+	if (ctl < 0)
+		die("/dev/loop-control: %s", strerror(errno));
+	n = ioctl(ctl, LOOP_CTL_GET_FREE);
+	close(ctl);
+	if (n < 0)
+		die("no free loop device: %s", strerror(errno));
+	snprintf(loop_dev, sizeof(loop_dev), "/dev/loop%d", n);
+	if (access(loop_dev, F_OK) && mknod(loop_dev, S_IFBLK | 0600, makedev(7, n)))
+		die("mknod %s: %s", loop_dev, strerror(errno));
+	loop_fd = open(loop_dev, O_RDWR | O_CLOEXEC);
+	if (loop_fd < 0)
+		die("%s: %s", loop_dev, strerror(errno));
+}
 
 static void loop_attach(const char *file)
 {
 	int fd = open(file, O_RDWR | O_CLOEXEC);
 
 	if (fd < 0 || ioctl(loop_fd, LOOP_SET_FD, fd))
-		die("attach %s to " LOOP_DEV ": %s", file, strerror(errno));
+		die("attach %s to %s: %s", file, loop_dev, strerror(errno));
 	close(fd);
 }
 
@@ -177,9 +196,16 @@ static void loop_detach(void)
 {
 	for (int i = 0; ioctl(loop_fd, LOOP_CLR_FD, 0); i++)
 		if (errno != EBUSY || i > 100)
-			die("detach " LOOP_DEV ": %s", strerror(errno));
+			die("detach %s: %s", loop_dev, strerror(errno));
 		else
 			usleep(10000);
+	/*
+	 * Newer kernels (6.12) only mark the device for clearing while it is
+	 * open; it is released on the last close.  Close it and take
+	 * whichever loop device is free now for the next attach.
+	 */
+	close(loop_fd);
+	loop_open();
 }
 
 /* the image bytes into the file the loop device is backed by */
@@ -395,7 +421,7 @@ static bool one_variant(uint64_t seed, const struct mf_params *p, const struct d
 			ok = failf("'%s' exits %d, its library says %d", cmd,
 				   WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, tv.verdict);
 	}
-	snprintf(table, sizeof(table), "%s %s 2 block_size %u", main_path, LOOP_DEV, tv.bs);
+	snprintf(table, sizeof(table), "%s %s 2 block_size %u", main_path, loop_dev, tv.bs);
 	loop_attach(file);
 
 	/* 1. a new device */
@@ -488,9 +514,7 @@ int main(int argc, char **argv)
 	p.main_sectors = md.sectors;
 	p.main_lbs = md.lbs;
 	p.main_pbs = md.pbs;
-	loop_fd = open(LOOP_DEV, O_RDWR | O_CLOEXEC);
-	if (loop_fd < 0)
-		die(LOOP_DEV ": %s", strerror(errno));
+	loop_open();
 
 	/* the live device, with one remapped block */
 	snprintf(live_table, sizeof(live_table), "%s %s", main_path, live_spare);

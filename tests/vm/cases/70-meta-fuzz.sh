@@ -29,7 +29,6 @@ fi
 nullb_create main 64 || bail "null_blk main"
 nullb_create spare2 1 || bail "null_blk spare2"
 modprobe loop 2>/dev/null
-[ -b /dev/loop0 ] || mknod /dev/loop0 b 7 0
 
 log_mark
 # shellcheck disable=SC2086
