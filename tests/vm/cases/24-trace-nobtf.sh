@@ -28,7 +28,7 @@ start_tracer "$HANG" hang -t 2 -j --sectors
 HANGPID=$TPID
 check "events fell back to raw_tp" has "$EV.err" '^Tracing dm_remap events (raw_tp)'
 check "latency fell back to raw_tp" has "$LAT.err" '^Tracing dm_remap I/O latency (raw_tp)'
-check "hang fell back to raw_tp" has "$HANG.err" '^Tracing stalls .* teardown via raw_tp'
+check "hang fell back to raw_tp" has "$HANG.err" '^Tracing stalls .* remap I/O via raw_tp'
 
 nullb_badblocks main "+2048-2055"
 make_ref "$SCRATCH/a" 4
