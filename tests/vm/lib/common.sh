@@ -341,15 +341,10 @@ zero_ref() {
 	"$DD" if=/dev/zero of="$1" bs=1024 count="$2" 2>/dev/null
 }
 
-# log_mark: remember where the kernel log ends now; log_since: the lines
-# logged after the mark.  Unlike dmesg -c this keeps the whole log for the
-# driver's final WARNING/BUG check.
-log_mark() {
-	LOG_MARK=$(dmesg | wc -l)
-}
-
+# log_since: the kernel log lines after the last log_mark (above).  Unlike
+# dmesg -c this keeps the whole log for the driver's final WARNING/BUG check.
 log_since() {
-	dmesg | tail -n +$((${LOG_MARK:-0} + 1))
+	dmesg | tail -n +$((KLOG_MARK + 1))
 }
 
 # log_has [GREP_OPTION...] PATTERN: a line logged after the mark matches.
