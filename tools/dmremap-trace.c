@@ -11,19 +11,10 @@
 #include <argp.h>
 #include <stdio.h>
 
-#include "command.h"
 #include "version.h"
 #include "trace/trace.h"
 
 const char *argp_program_version = PROG " " DMREMAP_VERSION;
-
-static const struct dmr_command commands[] = {
-	{ "events", cmd_events, "remap, I/O error, pending, lost, metadata commit and teardown events" },
-	{ "latency", cmd_latency, "latency histograms per device, op and path; metadata commits" },
-	{ "hang", cmd_hang, "what is stuck now: work items, dm suspends/removals, remap I/O" },
-};
-
-#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char main_doc[] =
 "Trace dm-remap devices through the dm_remap module's tracepoints (CO-RE BPF;\n"
@@ -48,5 +39,7 @@ static const char main_doc[] =
 
 int main(int argc, char **argv)
 {
-	return dmr_command_main(PROG, main_doc, commands, NR_COMMANDS, argc, argv, EXIT_USAGE);
+	static const struct dmr_command *const cmds[] = { &trace_events, &trace_latency, &trace_hang };
+
+	return dmr_command_main(PROG, main_doc, cmds, DMR_ARRAY_SIZE(cmds), argc, argv);
 }

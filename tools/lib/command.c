@@ -6,27 +6,29 @@
 #include <stdio.h>
 #include <string.h>
 
-int dmr_command_run(const char *prog, const struct dmr_command *cmds,
-		    size_t nr_cmds, int argc, char **argv, int usage_status)
+#include "cli.h"
+
+int dmr_command_run(const char *prog, const struct dmr_command *const *cmds,
+		    size_t nr_cmds, int argc, char **argv)
 {
 	static char name[64];
 
 	for (size_t i = 0; i < nr_cmds; i++) {
-		if (strcmp(argv[0], cmds[i].name))
+		if (strcmp(argv[0], cmds[i]->name))
 			continue;
-		snprintf(name, sizeof(name), "%s %s", prog, cmds[i].name);
+		snprintf(name, sizeof(name), "%s %s", prog, cmds[i]->name);
 		argv[0] = name;
-		return cmds[i].run(argc, argv);
+		return cmds[i]->run(argc, argv);
 	}
 	fprintf(stderr, "%s: unknown command '%s' (known:", prog, argv[0]);
 	for (size_t i = 0; i < nr_cmds; i++)
-		fprintf(stderr, "%s %s", i ? "," : "", cmds[i].name);
+		fprintf(stderr, "%s %s", i ? "," : "", cmds[i]->name);
 	fprintf(stderr, "); see '%s -h'\n", prog);
-	return usage_status;
+	return DMR_EXIT_USAGE;
 }
 
 struct main_state {
-	const struct dmr_command *cmds;
+	const struct dmr_command *const *cmds;
 	int cmd_index;
 };
 
@@ -36,16 +38,13 @@ static error_t main_parse(int key, char *arg, struct argp_state *state)
 
 	(void)arg;
 	switch (key) {
-	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
-		break;
 	case ARGP_KEY_ARG:
 		/* the command: leave it and everything after to the command */
 		ms->cmd_index = state->next - 1;
 		state->next = state->argc;
 		break;
 	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "missing COMMAND (%s, ...)", ms->cmds[0].name);
+		argp_error(state, "missing COMMAND (%s, ...)", ms->cmds[0]->name);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -53,24 +52,18 @@ static error_t main_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-int dmr_command_main(const char *prog, const char *doc, const struct dmr_command *cmds,
-		     size_t nr_cmds, int argc, char **argv, int usage_status)
+int dmr_command_main(const char *prog, const char *doc, const struct dmr_command *const *cmds,
+		     size_t nr_cmds, int argc, char **argv)
 {
-	static const struct argp_option opts[] = {
-		{ NULL, 'h', NULL, OPTION_HIDDEN, "show this help", 0 },
-		{ 0 },
-	};
 	const struct argp argp = {
-		.options = opts,
 		.parser = main_parse,
 		.args_doc = "COMMAND [ARGS...]",
 		.doc = doc,
 	};
 	struct main_state ms = { .cmds = cmds };
+	struct dmr_cli cli = { 0 };	/* -h only */
 
-	argp_err_exit_status = usage_status;
-	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &ms))
-		return usage_status;
-	return dmr_command_run(prog, cmds, nr_cmds, argc - ms.cmd_index, argv + ms.cmd_index,
-			       usage_status);
+	if (dmr_cli_parse_flags(&argp, &cli, &ms, ARGP_IN_ORDER, argc, argv))
+		return DMR_EXIT_USAGE;
+	return dmr_command_run(prog, cmds, nr_cmds, argc - ms.cmd_index, argv + ms.cmd_index);
 }

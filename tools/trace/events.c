@@ -17,6 +17,8 @@
 #include <bpf/libbpf.h>
 
 #include "bpf_attach.h"
+#include "cli.h"
+#include "clock.h"
 #include "devcache.h"
 #include "dm.h"
 #include "json.h"
@@ -29,23 +31,11 @@
 
 
 static struct events_env {
-	bool json;
-	bool verbose;
-	bool raw_tp;
-	unsigned long duration;		/* seconds, 0: until a signal */
+	struct dmr_cli cli;
 	int nr_devs;
 	const char *devs[DMR_MAX_FILTER_DEVS];
-} ev_env;
+} ev_env = { .cli.opts = DMR_CLI_BPF | DMR_CLI_JSON | DMR_CLI_DURATION };
 
-
-static const struct argp_option events_opts[] = {
-	{ "json", 'j', NULL, 0, "JSON lines output", 0 },
-	{ "duration", 'd', "SECONDS", 0, "stop after SECONDS (default: until Ctrl-C/SIGTERM)", 0 },
-	{ "verbose", 'v', NULL, 0, "libbpf and libdevmapper debug output on stderr", 0 },
-	{ "raw-tp", OPT_RAW_TP, NULL, 0, "attach with raw_tp even when module BTF allows tp_btf", 0 },
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "show this help", 0 },
-	{ 0 },
-};
 
 static const char events_doc[] =
 "Print one line per dm-remap remap, I/O error, pending block, lost sectors,\n"
@@ -65,22 +55,6 @@ static const char events_doc[] =
 static error_t events_parse(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
-	case 'j':
-		ev_env.json = true;
-		break;
-	case 'v':
-		ev_env.verbose = true;
-		break;
-	case OPT_RAW_TP:
-		ev_env.raw_tp = true;
-		break;
-	case 'd':
-		if (!parse_seconds(arg, &ev_env.duration) || !ev_env.duration)
-			argp_error(state, "invalid duration '%s': a positive number of seconds", arg);
-		break;
-	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
-		break;
 	case ARGP_KEY_ARG:
 		if (ev_env.nr_devs == DMR_MAX_FILTER_DEVS)
 			argp_error(state, "at most %d devices", DMR_MAX_FILTER_DEVS);
@@ -220,10 +194,9 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-int cmd_events(int argc, char **argv)
+static int cmd_events(int argc, char **argv)
 {
 	static const struct argp argp = {
-		.options = events_opts,
 		.parser = events_parse,
 		.args_doc = "[DEVICE...]",
 		.doc = events_doc,
@@ -237,13 +210,13 @@ int cmd_events(int argc, char **argv)
 	char err[256];
 	int ret = 1, n;
 
-	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
-		return EXIT_USAGE;
+	if (dmr_cli_parse(&argp, &ev_env.cli, NULL, argc, argv))
+		return DMR_EXIT_USAGE;
 
-	bo.verbose = ev_env.verbose;
-	bo.force_raw_tp = ev_env.raw_tp;
+	bo.verbose = ev_env.cli.verbose;
+	bo.force_raw_tp = ev_env.cli.raw_tp;
 	bo.need_btf = false;	/* no CO-RE: raw_tp works on kernels without BTF */
-	dmr_dm_set_verbose(ev_env.verbose);
+	dmr_dm_set_verbose(ev_env.cli.verbose);
 	if (dmr_bpf_check_env(&bo, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
 		return 1;
@@ -272,14 +245,14 @@ int cmd_events(int argc, char **argv)
 		goto out;
 	}
 
-	pr.json = ev_env.json;
+	pr.json = ev_env.cli.json;
 	pr.names = dmr_devcache_new();
 	if (!pr.names) {
 		fprintf(stderr, PROG ": out of memory\n");
 		goto out;
 	}
 	dmr_devcache_prime(pr.names);
-	pr.mono_to_real = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	pr.mono_to_real = dmr_clock_ns(CLOCK_REALTIME) - dmr_clock_ns(CLOCK_MONOTONIC);
 
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &pr, NULL);
 	if (!rb) {
@@ -292,18 +265,18 @@ int cmd_events(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fprintf(stderr, "Tracing dm_remap events (%s)...%s\n", dmr_attach_mode_name(links.mode),
-		ev_env.duration ? "" : " Hit Ctrl-C to end.");
+		ev_env.cli.duration ? "" : " Hit Ctrl-C to end.");
 	if (!pr.json)
 		printf("%-15s %-16s %-10s %s\n", "TIME", "DEVICE", "EVENT", "FIELDS");
-	if (ev_env.duration)
-		deadline = clock_ns(CLOCK_MONOTONIC) + ev_env.duration * 1000000000ULL;
+	if (ev_env.cli.duration)
+		deadline = dmr_clock_ns(CLOCK_MONOTONIC) + ev_env.cli.duration * 1000000000ULL;
 
 	ret = 0;
 	while (!dmr_should_exit()) {
 		int timeout = 100;
 
 		if (deadline) {
-			uint64_t now = clock_ns(CLOCK_MONOTONIC);
+			uint64_t now = dmr_clock_ns(CLOCK_MONOTONIC);
 
 			if (now >= deadline)
 				break;
@@ -332,3 +305,5 @@ out:
 	return ret;
 }
 
+
+const struct dmr_command trace_events = { "events", cmd_events };

@@ -16,6 +16,8 @@
 #include <bpf/libbpf.h>
 
 #include "bpf_attach.h"
+#include "cli.h"
+#include "clock.h"
 #include "dm.h"
 #include "signals.h"
 #include "hang.h"
@@ -24,14 +26,11 @@
 #include "trace.h"
 
 static struct hang_env {
-	bool json;
-	bool verbose;
-	bool raw_tp;
+	struct dmr_cli cli;
 	bool once;
 	bool sectors;			/* per-I/O tracking through BPF */
 	unsigned long threshold;	/* seconds */
-	unsigned long duration;		/* seconds, 0: until a signal */
-} env = { .threshold = 5 };
+} env = { .cli.opts = DMR_CLI_BPF | DMR_CLI_JSON | DMR_CLI_DURATION, .threshold = 5 };
 
 enum { OPT_ONCE = 0x101, OPT_SECTORS };
 
@@ -40,11 +39,6 @@ static const struct argp_option opts[] = {
 	{ "once", OPT_ONCE, NULL, 0, "print what is stuck now and exit (0 with or without stalls)", 0 },
 	{ "sectors", OPT_SECTORS, NULL, 0,
 	  "follow each remap I/O (BPF): exact age and sector of stuck ones; costs IOPS", 0 },
-	{ "json", 'j', NULL, 0, "JSON lines output", 0 },
-	{ "duration", 'd', "SECONDS", 0, "stop after SECONDS (default: until Ctrl-C/SIGTERM)", 0 },
-	{ "verbose", 'v', NULL, 0, "libbpf and libdevmapper debug output on stderr", 0 },
-	{ "raw-tp", OPT_RAW_TP, NULL, 0, "attach with raw_tp even when module BTF allows tp_btf", 0 },
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "show this help", 0 },
 	{ 0 },
 };
 
@@ -84,30 +78,14 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
 	case 't':
-		if (!parse_seconds(arg, &env.threshold) || !env.threshold)
+		if (!dmr_parse_seconds(arg, &env.threshold) || !env.threshold)
 			argp_error(state, "invalid threshold '%s': a positive number of seconds", arg);
-		break;
-	case 'd':
-		if (!parse_seconds(arg, &env.duration) || !env.duration)
-			argp_error(state, "invalid duration '%s': a positive number of seconds", arg);
 		break;
 	case OPT_ONCE:
 		env.once = true;
 		break;
 	case OPT_SECTORS:
 		env.sectors = true;
-		break;
-	case 'j':
-		env.json = true;
-		break;
-	case 'v':
-		env.verbose = true;
-		break;
-	case OPT_RAW_TP:
-		env.raw_tp = true;
-		break;
-	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -230,7 +208,7 @@ static int run_once(struct hang_state *h, struct hang_scan_opts *so)
 	return 0;
 }
 
-int cmd_hang(int argc, char **argv)
+static int cmd_hang(int argc, char **argv)
 {
 	static const struct argp argp = {
 		.options = opts,
@@ -248,23 +226,23 @@ int cmd_hang(int argc, char **argv)
 	char err[256];
 	int ret = 1, r;
 
-	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
-		return EXIT_USAGE;
-	dmr_dm_set_verbose(env.verbose);
+	if (dmr_cli_parse(&argp, &env.cli, NULL, argc, argv))
+		return DMR_EXIT_USAGE;
+	dmr_dm_set_verbose(env.cli.verbose);
 	h = calloc(1, sizeof(*h));
 	if (!h) {
 		fprintf(stderr, PROG ": out of memory\n");
 		return 1;
 	}
-	h->out.json = env.json;
-	h->out.mono_to_real = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	h->out.json = env.cli.json;
+	h->out.mono_to_real = dmr_clock_ns(CLOCK_REALTIME) - dmr_clock_ns(CLOCK_MONOTONIC);
 	so.threshold_ns = env.threshold * 1000000000ULL;
-	so.tool_start_ns = clock_ns(CLOCK_MONOTONIC);
+	so.tool_start_ns = dmr_clock_ns(CLOCK_MONOTONIC);
 	so.first = true;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* root (/proc/TID/stack, /proc/TID/mem) and the module, in every mode */
-	bo.verbose = env.verbose;
-	bo.force_raw_tp = env.raw_tp;
+	bo.verbose = env.cli.verbose;
+	bo.force_raw_tp = env.cli.raw_tp;
 	bo.need_btf = false;
 	if (dmr_bpf_check_env(&bo, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
@@ -299,13 +277,13 @@ attached:
 	fprintf(stderr, "Tracing stalls over %lu s (work items, dm suspend/remove, remap I/O %s%s)...%s\n",
 		env.threshold, skel ? "via " : "from dm's counters",
 		skel ? dmr_attach_mode_name(links.mode) : "",
-		env.duration ? "" : " Hit Ctrl-C to end.");
+		env.cli.duration ? "" : " Hit Ctrl-C to end.");
 	if (!h->out.json)
 		printf("%-8s %-14s %s\n", "TIME", "EVENT", "DETAILS");
 	/* poll 4 times per threshold, at least every second */
 	poll_ns = so.threshold_ns / 4 < 1000000000ULL ? so.threshold_ns / 4 : 1000000000ULL;
-	if (env.duration)
-		deadline = clock_ns(CLOCK_MONOTONIC) + env.duration * 1000000000ULL;
+	if (env.cli.duration)
+		deadline = dmr_clock_ns(CLOCK_MONOTONIC) + env.cli.duration * 1000000000ULL;
 
 	ret = 0;
 	while (!dmr_should_exit()) {
@@ -320,7 +298,7 @@ attached:
 		}
 		report(h, &snap, true);
 		so.first = false;
-		if (deadline && clock_ns(CLOCK_MONOTONIC) >= deadline)
+		if (deadline && dmr_clock_ns(CLOCK_MONOTONIC) >= deadline)
 			break;
 		nanosleep(&ts, NULL);
 	}
@@ -337,3 +315,5 @@ out:
 	free(h);
 	return ret;
 }
+
+const struct dmr_command trace_hang = { "hang", cmd_hang };

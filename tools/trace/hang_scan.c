@@ -34,6 +34,7 @@
 #include "dm_remap_events.h"
 #include "hang.h"		/* bpf/hang.h: the map layouts */
 #include "hang_scan.h"
+#include "clock.h"
 #include "trace.h"
 
 #define GROW(arr, nr, cap)							\
@@ -509,12 +510,10 @@ bool hang_still_in(enum stall_kind kind, pid_t tid, const char *what)
 int hang_scan(struct hang_snapshot *s, const struct hang_scan_opts *o)
 {
 	struct scan_ctx *c;
-	struct timespec ts;
 	int ret;
 
 	s->nr_works = s->nr_tdowns = s->nr_ios = 0;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	s->now_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	s->now_ns = dmr_mono_ns();
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;

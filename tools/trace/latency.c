@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
+#include "clock.h"
 #include "devcache.h"
 #include "dm.h"
 #include "dmr_iostats.h"
@@ -24,20 +26,13 @@
 
 
 static struct latency_env {
-	bool json;
-	bool verbose;
-	bool raw_tp;
+	struct dmr_cli cli;
 	unsigned long interval;		/* seconds; 0: one report at Ctrl-C/SIGTERM */
 	unsigned long count;		/* reports; 0: unlimited */
 	int nargs;
-} lat_env;
-
-static const struct argp_option latency_opts[] = {
-	{ "json", 'j', NULL, 0, "JSON lines output (buckets with Prometheus le bounds)", 0 },
-	{ "verbose", 'v', NULL, 0, "libbpf and libdevmapper debug output on stderr", 0 },
-	{ "raw-tp", OPT_RAW_TP, NULL, 0, "attach with raw_tp even when module BTF allows tp_btf", 0 },
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "show this help", 0 },
-	{ 0 },
+} lat_env = {
+	.cli.opts = DMR_CLI_BPF | DMR_CLI_JSON,
+	.cli.json_doc = "JSON lines output (buckets with Prometheus le bounds)",
 };
 
 static const char latency_doc[] =
@@ -64,25 +59,13 @@ static const char latency_doc[] =
 static error_t latency_parse(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
-	case 'j':
-		lat_env.json = true;
-		break;
-	case 'v':
-		lat_env.verbose = true;
-		break;
-	case OPT_RAW_TP:
-		lat_env.raw_tp = true;
-		break;
-	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
-		break;
 	case ARGP_KEY_ARG:
 		if (lat_env.nargs == 0) {
-			if (!parse_seconds(arg, &lat_env.interval) || !lat_env.interval)
+			if (!dmr_parse_seconds(arg, &lat_env.interval) || !lat_env.interval)
 				argp_error(state, "invalid interval '%s': a positive number of seconds",
 					   arg);
 		} else if (lat_env.nargs == 1) {
-			if (!parse_seconds(arg, &lat_env.count) || !lat_env.count)
+			if (!dmr_parse_seconds(arg, &lat_env.count) || !lat_env.count)
 				argp_error(state, "invalid count '%s': a positive number", arg);
 		} else {
 			argp_error(state, "too many arguments");
@@ -128,7 +111,7 @@ static void json_head(struct dmr_json *j, const char *event, double now, double 
 
 static void latency_report(const struct dmr_iostats_snap *s, struct dmr_devcache *names, bool json)
 {
-	double now = (double)clock_ns(CLOCK_REALTIME) / 1e9;
+	double now = (double)dmr_clock_ns(CLOCK_REALTIME) / 1e9;
 	double secs = (double)s->interval_ns / 1e9;
 	struct dmr_json j;
 	bool any = false;
@@ -229,10 +212,9 @@ static void latency_prune(struct dmr_iostats *st, const struct dmr_iostats_snap 
 			dmr_iostats_forget(st, devs[i]);
 }
 
-int cmd_latency(int argc, char **argv)
+static int cmd_latency(int argc, char **argv)
 {
 	static const struct argp argp = {
-		.options = latency_opts,
 		.parser = latency_parse,
 		.args_doc = "[INTERVAL [COUNT]]",
 		.doc = latency_doc,
@@ -245,11 +227,11 @@ int cmd_latency(int argc, char **argv)
 	char err[256];
 	int ret = 1, r;
 
-	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
-		return EXIT_USAGE;
-	o.verbose = lat_env.verbose;
-	o.force_raw_tp = lat_env.raw_tp;
-	dmr_dm_set_verbose(lat_env.verbose);
+	if (dmr_cli_parse(&argp, &lat_env.cli, NULL, argc, argv))
+		return DMR_EXIT_USAGE;
+	o.verbose = lat_env.cli.verbose;
+	o.force_raw_tp = lat_env.cli.raw_tp;
+	dmr_dm_set_verbose(lat_env.cli.verbose);
 	if (dmr_iostats_open(&st, &o, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
 		return 1;
@@ -286,7 +268,7 @@ int cmd_latency(int argc, char **argv)
 			ret = 1;
 			break;
 		}
-		latency_report(&snap, names, lat_env.json);
+		latency_report(&snap, names, lat_env.cli.json);
 		latency_prune(st, &snap);
 		if (lat_env.count && ++done >= lat_env.count)
 			break;
@@ -301,3 +283,5 @@ out:
 	return ret;
 }
 
+
+const struct dmr_command trace_latency = { "latency", cmd_latency };
