@@ -44,6 +44,8 @@
 #include <unistd.h>
 
 #include "bpf_attach.h"
+#include "cli.h"
+#include "clock.h"
 #include "dm.h"
 #include "dmr_iostats.h"
 #include "signals.h"
@@ -65,7 +67,6 @@
 #define RELEASE_HOLD_S	60
 /* how often the module's presence is checked between two writes */
 #define POLL_MS		1000
-#define EXIT_USAGE	2
 
 const char *argp_program_version = PROG " " DMREMAP_VERSION;
 
@@ -74,14 +75,14 @@ static struct env {
 	unsigned long interval;
 	bool interval_set;
 	bool once;
-	bool verbose;
-	bool raw_tp;
+	struct dmr_cli cli;	/* -v, --raw-tp */
 } env = {
+	.cli.opts = DMR_CLI_BPF,
 	.dir = DEFAULT_DIR,
 	.interval = DEFAULT_INTERVAL,
 };
 
-enum { OPT_TEXTFILE_DIR = 0x100, OPT_ONCE, OPT_RAW_TP };
+enum { OPT_TEXTFILE_DIR = 0x100, OPT_ONCE };
 
 static const struct argp_option opts[] = {
 	{ "textfile-dir", OPT_TEXTFILE_DIR, "DIR", 0,
@@ -90,9 +91,6 @@ static const struct argp_option opts[] = {
 	{ "once", OPT_ONCE, NULL, 0,
 	  "write the status metrics once and exit (for cron or a systemd timer; no BPF: "
 	  "I/O counters and latency histograms need the daemon)", 0 },
-	{ "verbose", 'v', NULL, 0, "libbpf and libdevmapper messages on stderr", 0 },
-	{ "raw-tp", OPT_RAW_TP, NULL, 0, "attach with raw_tp even when module BTF allows tp_btf", 0 },
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "show this help", 0 },
 	{ 0 },
 };
 
@@ -115,17 +113,6 @@ static const char doc[] =
 "  dmremap-exporter --once               # status metrics once (cron, timer)\n"
 "  systemctl kill -s USR1 dmremap-exporter   # detach now, devices or not\n";
 
-static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	errno = 0;
-	if (!s || *s < '0' || *s > '9')
-		return false;
-	*out = strtoul(s, &end, 10);
-	return !errno && !*end && *out <= max;
-}
-
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
@@ -135,22 +122,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		env.dir = arg;
 		break;
 	case 'i':
-		if (!parse_uint(arg, MAX_INTERVAL, &env.interval))
+		if (!dmr_parse_ulong(arg, MAX_INTERVAL, &env.interval))
 			argp_error(state, "invalid interval '%s': whole seconds, 1..%d", arg,
 				   MAX_INTERVAL);
 		env.interval_set = true;
 		break;
 	case OPT_ONCE:
 		env.once = true;
-		break;
-	case 'v':
-		env.verbose = true;
-		break;
-	case OPT_RAW_TP:
-		env.raw_tp = true;
-		break;
-	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -214,10 +192,7 @@ static ino_t module_ino(void)
 
 static time_t now_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
+	return (time_t)(dmr_mono_ns() / 1000000000ULL);
 }
 
 /* report msg unless it is what was reported last time (last: "" resets) */
@@ -242,7 +217,7 @@ static void detach(struct exporter *ex, const char *why)
 
 static void try_attach(struct exporter *ex)
 {
-	struct dmr_iostats_opts o = { .verbose = env.verbose, .force_raw_tp = env.raw_tp };
+	struct dmr_iostats_opts o = { .verbose = env.cli.verbose, .force_raw_tp = env.cli.raw_tp };
 	char err[256], msg[320];
 
 	if (ex->st || ex->released || !ex->module_loaded || !ex->have_devs)
@@ -354,7 +329,7 @@ static void load_state(struct exporter *ex)
 		return;
 	case -ESTALE:
 		why = "written before the last boot";
-		if (!env.verbose)
+		if (!env.cli.verbose)
 			return;		/* expected after every reboot */
 		break;
 	case -E2BIG:
@@ -434,7 +409,7 @@ static int collect_and_write(struct exporter *ex)
 
 	if (access("/sys/class/misc/device-mapper", F_OK)) {
 		/* no device-mapper in this kernel (dm_mod not loaded): no devices */
-		if (env.verbose)
+		if (env.cli.verbose)
 			report_once(ex->list_err, sizeof(ex->list_err),
 				    "device-mapper is not available (dm_mod not loaded): no remap devices");
 		n = 0;
@@ -570,7 +545,7 @@ static int run_once(struct exporter *ex)
 
 static int run_daemon(struct exporter *ex, const sigset_t *unblocked)
 {
-	if (env.verbose)
+	if (env.cli.verbose)
 		fprintf(stderr, PROG ": writing %s/" PROM_NAME " every %lu s\n", env.dir,
 			env.interval);
 	for (;;) {
@@ -623,17 +598,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": cannot install signal handlers: %s\n", strerror(errno));
 		return 1;
 	}
-	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
-		return EXIT_USAGE;
+	if (dmr_cli_parse(&argp, &env.cli, NULL, argc, argv))
+		return DMR_EXIT_USAGE;
 	if (geteuid() != 0) {
 		fprintf(stderr, PROG ": must run as root (device-mapper status and BPF need it)\n");
 		return 1;
 	}
 	if (check_dir(env.dir))
 		return 1;
-	dmr_dm_set_verbose(env.verbose);
-	dmr_bpf_set_verbose(env.verbose);
+	dmr_dm_set_verbose(env.cli.verbose);
+	dmr_bpf_set_verbose(env.cli.verbose);
 	exp_textfile_cleanup_stale(env.dir, PROM_NAME);
 	exp_textfile_cleanup_stale(env.dir, STATE_NAME);
 

@@ -27,13 +27,14 @@
 
 #include "top/app.h"
 #include "bpf_attach.h"
+#include "cli.h"
+#include "clock.h"
 #include "dm.h"
 #include "signals.h"
 #include "version.h"
 #include "events.skel.h"
 
 #define PROG "dmremap-top"
-#define EXIT_USAGE 2
 #define DEFAULT_INTERVAL 1.0
 #define MIN_INTERVAL 0.1
 #define MAX_INTERVAL 3600.0
@@ -46,16 +47,15 @@ static struct top_app app = {
 	.sort_desc = false,
 };
 
-enum { OPT_RAW_TP = 0x100 };
+static struct dmr_cli cli = {
+	.opts = DMR_CLI_BPF | DMR_CLI_JSON,
+	.json_doc = "JSON lines: one object per device per interval",
+};
 
 static const struct argp_option opts[] = {
 	{ "delay", 'd', "SECONDS", 0, "interval between updates (default 1, at least 0.1)", 0 },
 	{ "iterations", 'n', "COUNT", 0, "stop after COUNT updates", 0 },
 	{ "batch", 'b', NULL, 0, "batch mode: plain text frames on stdout, no terminal needed", 0 },
-	{ "json", 'j', NULL, 0, "JSON lines: one object per device per interval", 0 },
-	{ "verbose", 'v', NULL, 0, "libbpf and libdevmapper debug output on stderr", 0 },
-	{ "raw-tp", OPT_RAW_TP, NULL, 0, "attach with raw_tp even when module BTF allows tp_btf", 0 },
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "show this help", 0 },
 	{ 0 },
 };
 
@@ -115,18 +115,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'b':
 		app.batch = true;
 		break;
-	case 'j':
-		app.json = true;
-		break;
-	case 'v':
-		app.verbose = true;
-		break;
-	case OPT_RAW_TP:
-		app.raw_tp = true;
-		break;
-	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
-		break;
 	case ARGP_KEY_ARG:
 		app.devs = &state->argv[state->next - 1];
 		app.nr_devs = state->argc - state->next + 1;
@@ -136,22 +124,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t real_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 static void add_io(struct top_io *sum, const struct top_io *io)
@@ -250,7 +222,7 @@ static int refresh(struct top_app *a, struct top_stats *st, bool first)
 	now = time(NULL);
 	localtime_r(&now, &tm);
 	strftime(a->timestr, sizeof(a->timestr), "%H:%M:%S", &tm);
-	a->unix_time = (double)real_ns() / 1e9;
+	a->unix_time = (double)dmr_clock_ns(CLOCK_REALTIME) / 1e9;
 	top_app_rows(a);
 	dmr_dm_free_list(devs, nd);
 	free(ios);
@@ -261,7 +233,7 @@ static int refresh(struct top_app *a, struct top_stats *st, bool first)
 static bool sleep_until(uint64_t deadline)
 {
 	while (!dmr_should_exit()) {
-		uint64_t now = mono_ns();
+		uint64_t now = dmr_mono_ns();
 
 		if (now >= deadline)
 			return true;
@@ -272,7 +244,7 @@ static bool sleep_until(uint64_t deadline)
 
 static int run_batch(struct top_app *a, struct top_stats *st)
 {
-	uint64_t next = mono_ns();
+	uint64_t next = dmr_mono_ns();
 	long frames = 0;
 
 	setvbuf(stdout, NULL, _IOFBF, 0);
@@ -317,9 +289,9 @@ static int run_interactive(struct top_app *a, struct top_stats *st, struct ring_
 	}
 	top_ui_draw(a);
 	interval_ns = (uint64_t)(a->interval_s * 1e9);
-	next = mono_ns() + interval_ns;
+	next = dmr_mono_ns() + interval_ns;
 	while (!a->quit && !dmr_should_exit()) {
-		uint64_t now = mono_ns();
+		uint64_t now = dmr_mono_ns();
 		int timeout = 100;
 
 		if (!a->paused && next > now && next - now < 100000000ULL)
@@ -334,11 +306,11 @@ static int run_interactive(struct top_app *a, struct top_stats *st, struct ring_
 			next = start + interval_ns;
 		}
 		if (rb && ring_buffer__poll(rb, 0) > 0 && a->screen == TOP_SCREEN_DETAIL &&
-		    mono_ns() - last_draw > 200000000ULL) {
+		    dmr_mono_ns() - last_draw > 200000000ULL) {
 			top_ui_draw(a);
-			last_draw = mono_ns();
+			last_draw = dmr_mono_ns();
 		}
-		now = mono_ns();
+		now = dmr_mono_ns();
 		if (a->paused || now < next || a->quit)
 			continue;
 		refresh(a, st, false);
@@ -371,18 +343,18 @@ int main(int argc, char **argv)
 	char err[256];
 	int ret = 1;
 
-	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
-		return EXIT_USAGE;
+	if (dmr_cli_parse(&argp, &cli, NULL, argc, argv))
+		return DMR_EXIT_USAGE;
+	app.json = cli.json;
 	interactive = !app.batch && !app.json;
 	if (interactive && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		fprintf(stderr, PROG ": the interactive view needs a terminal; use -b or -j\n");
-		return EXIT_USAGE;
+		return DMR_EXIT_USAGE;
 	}
 
-	bo.verbose = app.verbose;
-	bo.force_raw_tp = app.raw_tp;
-	dmr_dm_set_verbose(app.verbose);
+	bo.verbose = cli.verbose;
+	bo.force_raw_tp = cli.raw_tp;
+	dmr_dm_set_verbose(cli.verbose);
 	if (dmr_bpf_check_env(&bo, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
 		return 1;
@@ -409,7 +381,7 @@ int main(int argc, char **argv)
 		}
 		if (!rb)
 			snprintf(app.message, sizeof(app.message), "events unavailable: %s", err);
-		app.mono_to_real_ns = real_ns() - mono_ns();
+		app.mono_to_real_ns = dmr_mono_to_real_ns();
 		ret = run_interactive(&app, st, rb);
 	} else {
 		ret = run_batch(&app, st);

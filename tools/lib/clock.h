@@ -15,4 +15,10 @@ static inline uint64_t dmr_mono_ns(void)
 	return dmr_clock_ns(CLOCK_MONOTONIC);
 }
 
+/* add to a CLOCK_MONOTONIC time (BPF's timestamps) to get the wall clock */
+static inline uint64_t dmr_mono_to_real_ns(void)
+{
+	return dmr_clock_ns(CLOCK_REALTIME) - dmr_mono_ns();
+}
+
 #endif /* DMR_CLOCK_H */

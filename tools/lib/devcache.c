@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "devcache.h"
+#include "clock.h"
 #include "dm.h"
 #include "names.h"
 
@@ -24,14 +25,6 @@ struct dmr_devcache {
 	struct entry *e;
 	int n, cap;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 struct dmr_devcache *dmr_devcache_new(void)
 {
@@ -75,7 +68,7 @@ static int prime_cb(const char *name, uint32_t kdev, void *arg)
 	if (e) {
 		snprintf(e->name, sizeof(e->name), "%s", name);
 		e->named = true;
-		e->checked_ns = now_ns();
+		e->checked_ns = dmr_mono_ns();
 	}
 	return 0;
 }
@@ -89,7 +82,7 @@ const char *dmr_devcache_name(struct dmr_devcache *c, uint32_t kdev)
 {
 	static char fallback[32];
 	struct entry *e = find(c, kdev, true);
-	uint64_t now = now_ns();
+	uint64_t now = dmr_mono_ns();
 	char name[DMR_DM_NAME_LEN];
 
 	if (!e)

@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "dmr_iostats.h"
+#include "clock.h"
 #include "dm_remap_events.h"
 #include "events.h"
 #include "iostats.skel.h"
@@ -28,14 +29,6 @@ struct dmr_iostats {
 	struct dmr_iostats_snap base;	/* totals at the last interval read */
 	uint64_t open_ns;
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 bool dmr_iostats_module_loaded(void)
 {
@@ -84,7 +77,7 @@ int dmr_iostats_open(struct dmr_iostats **out, const struct dmr_iostats_opts *o,
 		free(st);
 		return r;
 	}
-	st->base.ts_ns = st->open_ns = mono_ns();
+	st->base.ts_ns = st->open_ns = dmr_mono_ns();
 	*out = st;
 	return 0;
 }
@@ -174,7 +167,7 @@ static int read_totals(struct dmr_iostats *st, struct dmr_iostats_snap *s)
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	s->ts_ns = mono_ns();
+	s->ts_ns = dmr_mono_ns();
 
 	r = dump_map(bpf_map__fd(sk->maps.lat), sizeof(struct dmr_lat_key),
 		     sizeof(struct dmr_lat_val), DMR_IOSTATS_LAT_ENTRIES,

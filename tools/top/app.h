@@ -59,7 +59,7 @@ struct top_app {
 	/* options */
 	double interval_s;
 	long count;			/* frames, 0: no limit */
-	bool batch, json, verbose, raw_tp;
+	bool batch, json;
 	int nr_devs;
 	char **devs;			/* DEVICE filters */
 

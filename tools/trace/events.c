@@ -252,7 +252,7 @@ static int cmd_events(int argc, char **argv)
 		goto out;
 	}
 	dmr_devcache_prime(pr.names);
-	pr.mono_to_real = dmr_clock_ns(CLOCK_REALTIME) - dmr_clock_ns(CLOCK_MONOTONIC);
+	pr.mono_to_real = dmr_mono_to_real_ns();
 
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &pr, NULL);
 	if (!rb) {
@@ -269,14 +269,14 @@ static int cmd_events(int argc, char **argv)
 	if (!pr.json)
 		printf("%-15s %-16s %-10s %s\n", "TIME", "DEVICE", "EVENT", "FIELDS");
 	if (ev_env.cli.duration)
-		deadline = dmr_clock_ns(CLOCK_MONOTONIC) + ev_env.cli.duration * 1000000000ULL;
+		deadline = dmr_mono_ns() + ev_env.cli.duration * 1000000000ULL;
 
 	ret = 0;
 	while (!dmr_should_exit()) {
 		int timeout = 100;
 
 		if (deadline) {
-			uint64_t now = dmr_clock_ns(CLOCK_MONOTONIC);
+			uint64_t now = dmr_mono_ns();
 
 			if (now >= deadline)
 				break;

@@ -235,9 +235,9 @@ static int cmd_hang(int argc, char **argv)
 		return 1;
 	}
 	h->out.json = env.cli.json;
-	h->out.mono_to_real = dmr_clock_ns(CLOCK_REALTIME) - dmr_clock_ns(CLOCK_MONOTONIC);
+	h->out.mono_to_real = dmr_mono_to_real_ns();
 	so.threshold_ns = env.threshold * 1000000000ULL;
-	so.tool_start_ns = dmr_clock_ns(CLOCK_MONOTONIC);
+	so.tool_start_ns = dmr_mono_ns();
 	so.first = true;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* root (/proc/TID/stack, /proc/TID/mem) and the module, in every mode */
@@ -283,7 +283,7 @@ attached:
 	/* poll 4 times per threshold, at least every second */
 	poll_ns = so.threshold_ns / 4 < 1000000000ULL ? so.threshold_ns / 4 : 1000000000ULL;
 	if (env.cli.duration)
-		deadline = dmr_clock_ns(CLOCK_MONOTONIC) + env.cli.duration * 1000000000ULL;
+		deadline = dmr_mono_ns() + env.cli.duration * 1000000000ULL;
 
 	ret = 0;
 	while (!dmr_should_exit()) {
@@ -298,7 +298,7 @@ attached:
 		}
 		report(h, &snap, true);
 		so.first = false;
-		if (deadline && dmr_clock_ns(CLOCK_MONOTONIC) >= deadline)
+		if (deadline && dmr_mono_ns() >= deadline)
 			break;
 		nanosleep(&ts, NULL);
 	}
