@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "dmr_iostats.h"
+#include "bpf_map.h"
 #include "clock.h"
 #include "dm_remap_events.h"
 #include "events.h"
@@ -98,157 +100,94 @@ enum dmr_attach_mode dmr_iostats_mode(const struct dmr_iostats *st)
 }
 
 /*
- * Every (key, value) of a per-CPU hash map into an array of `stride`-byte
- * records holding the key at key_off and the value, summed over the CPUs,
- * at val_off.  Values are all __u64 fields (bpf/iostats.h), so the sum is
- * field by field.
+ * One per-CPU map of bpf/iostats.bpf.c into one array of the snapshot:
+ * record i holds the key at offset 0 and the value, summed over the CPUs,
+ * at val_off (the layouts are asserted below).
  */
-static int dump_map(int fd, size_t key_size, size_t val_size, size_t max_entries,
-		    size_t stride, size_t key_off, size_t val_off, void **arr, size_t *nr)
+struct dump {
+	size_t key_size, val_size, val_off, stride, max;
+	unsigned char *arr;
+	size_t n;
+};
+
+_Static_assert(offsetof(struct dmr_iostats_lat, op) == offsetof(struct dmr_lat_key, op) &&
+	       offsetof(struct dmr_iostats_lat, path) == offsetof(struct dmr_lat_key, path) &&
+	       offsetof(struct dmr_iostats_lat, v) >= sizeof(struct dmr_lat_key), "lat record");
+_Static_assert(offsetof(struct dmr_iostats_io, op) == offsetof(struct dmr_io_key, op) &&
+	       offsetof(struct dmr_iostats_io, v) >= sizeof(struct dmr_io_key), "io record");
+_Static_assert(offsetof(struct dmr_iostats_md, v) >= sizeof(uint32_t), "md record");
+
+static int dump_entry(const void *key, const void *value, void *ctx)
 {
-	unsigned char key[16], next[16];
-	int ncpus = libbpf_num_possible_cpus();
-	size_t words = val_size / sizeof(uint64_t), n = 0;
-	uint64_t *percpu;
-	unsigned char *a;
-	void *prev = NULL;
+	struct dump *d = ctx;
+	unsigned char *rec = d->arr + d->n++ * d->stride;
+
+	memcpy(rec, key, d->key_size);
+	dmr_map_percpu_sum(value, d->val_size, rec + d->val_off);
+	return 0;
+}
+
+static int dump_map(const struct bpf_map *map, size_t val_off, size_t stride, void **arr,
+		    size_t *nr)
+{
+	struct dump d = {
+		.key_size = bpf_map__key_size(map),
+		.val_size = bpf_map__value_size(map),
+		.val_off = val_off,
+		.stride = stride,
+		.max = bpf_map__max_entries(map),
+	};
+	size_t percpu = dmr_map_percpu_size(d.val_size);
+	int r;
 
 	*arr = NULL;
 	*nr = 0;
-	if (ncpus <= 0)
-		return ncpus ? ncpus : -EINVAL;
-	/* the kernel copies out one value per possible CPU, each 8-byte aligned */
-	percpu = calloc((size_t)ncpus, (val_size + 7) & ~(size_t)7);
-	a = calloc(max_entries ? max_entries : 1, stride);
-	if (!a || !percpu) {
-		free(a);
-		free(percpu);
+	if (!percpu)
+		return -EINVAL;
+	d.arr = calloc(d.max ? d.max : 1, stride);
+	if (!d.arr)
 		return -ENOMEM;
+	r = dmr_map_walk(bpf_map__fd(map), d.key_size, percpu, d.max, dump_entry, &d);
+	if (r) {
+		free(d.arr);
+		return r;
 	}
-	/* bounded: a key deleted during the walk restarts it at worst once per entry */
-	for (size_t guard = 0; guard < 4 * max_entries + 4; guard++) {
-		unsigned char *rec;
-		uint64_t *sum;
-
-		if (bpf_map_get_next_key(fd, prev, next))
-			break;
-		memcpy(key, next, key_size);
-		prev = key;
-		if (n == max_entries)
-			break;
-		if (bpf_map_lookup_elem(fd, key, percpu))
-			continue;	/* deleted meanwhile */
-		rec = a + n * stride;
-		memset(rec, 0, stride);
-		sum = (uint64_t *)(void *)(rec + val_off);
-		for (int c = 0; c < ncpus; c++) {
-			const uint64_t *v = percpu + (size_t)c * ((val_size + 7) / 8);
-
-			for (size_t w = 0; w < words; w++)
-				sum[w] += v[w];
-		}
-		memcpy(rec + key_off, key, key_size);
-		n++;
-	}
-	free(percpu);
-	*arr = a;
-	*nr = n;
+	/* sized for a full map; keep what the snapshot holds */
+	*arr = realloc(d.arr, (d.n ? d.n : 1) * stride);
+	if (!*arr)
+		*arr = d.arr;
+	*nr = d.n;
 	return 0;
 }
 
 static int read_totals(struct dmr_iostats *st, struct dmr_iostats_snap *s)
 {
 	struct iostats_bpf *sk = st->skel;
-	struct dmr_iostats_lat *lat = NULL;
-	struct dmr_iostats_io *io = NULL;
-	struct dmr_iostats_md *md = NULL;
-	size_t n;
 	void *arr;
 	int r;
 
 	memset(s, 0, sizeof(*s));
 	s->ts_ns = dmr_mono_ns();
-
-	r = dump_map(bpf_map__fd(sk->maps.lat), sizeof(struct dmr_lat_key),
-		     sizeof(struct dmr_lat_val), DMR_IOSTATS_LAT_ENTRIES,
-		     sizeof(struct dmr_lat_key) + sizeof(struct dmr_lat_val), 0,
-		     sizeof(struct dmr_lat_key), &arr, &n);
-	if (r)
-		goto fail;
-	lat = calloc(n ? n : 1, sizeof(*lat));
-	if (!lat) {
-		free(arr);
-		r = -ENOMEM;
-		goto fail;
+	r = dump_map(sk->maps.lat, offsetof(struct dmr_iostats_lat, v), sizeof(*s->lat), &arr,
+		     &s->nr_lat);
+	s->lat = arr;
+	if (!r) {
+		r = dump_map(sk->maps.io, offsetof(struct dmr_iostats_io, v), sizeof(*s->io), &arr,
+			     &s->nr_io);
+		s->io = arr;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const unsigned char *rec = (unsigned char *)arr +
-			i * (sizeof(struct dmr_lat_key) + sizeof(struct dmr_lat_val));
-		struct dmr_lat_key k;
-
-		memcpy(&k, rec, sizeof(k));
-		lat[i].dev = k.dev;
-		lat[i].op = k.op;
-		lat[i].path = k.path;
-		memcpy(&lat[i].v, rec + sizeof(k), sizeof(lat[i].v));
+	if (!r) {
+		r = dump_map(sk->maps.md, offsetof(struct dmr_iostats_md, v), sizeof(*s->md), &arr,
+			     &s->nr_md);
+		s->md = arr;
 	}
-	free(arr);
-	s->lat = lat;
-	s->nr_lat = n;
-
-	r = dump_map(bpf_map__fd(sk->maps.io), sizeof(struct dmr_io_key),
-		     sizeof(struct dmr_io_val), DMR_IOSTATS_IO_ENTRIES,
-		     sizeof(struct dmr_io_key) + sizeof(struct dmr_io_val), 0,
-		     sizeof(struct dmr_io_key), &arr, &n);
-	if (r)
-		goto fail;
-	io = calloc(n ? n : 1, sizeof(*io));
-	if (!io) {
-		free(arr);
-		r = -ENOMEM;
-		goto fail;
+	if (r) {
+		dmr_iostats_snap_free(s);
+		return r;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const unsigned char *rec = (unsigned char *)arr +
-			i * (sizeof(struct dmr_io_key) + sizeof(struct dmr_io_val));
-		struct dmr_io_key k;
-
-		memcpy(&k, rec, sizeof(k));
-		io[i].dev = k.dev;
-		io[i].op = k.op;
-		memcpy(&io[i].v, rec + sizeof(k), sizeof(io[i].v));
-	}
-	free(arr);
-	s->io = io;
-	s->nr_io = n;
-
-	r = dump_map(bpf_map__fd(sk->maps.md), sizeof(uint32_t), sizeof(struct dmr_md_val),
-		     DMR_IOSTATS_MD_ENTRIES,
-		     8 + sizeof(struct dmr_md_val), 0, 8, &arr, &n);
-	if (r)
-		goto fail;
-	md = calloc(n ? n : 1, sizeof(*md));
-	if (!md) {
-		free(arr);
-		r = -ENOMEM;
-		goto fail;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const unsigned char *rec = (unsigned char *)arr + i * (8 + sizeof(struct dmr_md_val));
-
-		memcpy(&md[i].dev, rec, sizeof(uint32_t));
-		memcpy(&md[i].v, rec + 8, sizeof(md[i].v));
-	}
-	free(arr);
-	s->md = md;
-	s->nr_md = n;
-
 	s->dropped = sk->bss->dropped;
 	dmr_iostats_snap_sort(s);
 	return 0;
-fail:
-	dmr_iostats_snap_free(s);
-	return r;
 }
 
 int dmr_iostats_read(struct dmr_iostats *st, enum dmr_iostats_mode mode,

@@ -34,6 +34,7 @@
 #include "dm_remap_events.h"
 #include "hang.h"		/* bpf/hang.h: the map layouts */
 #include "hang_scan.h"
+#include "bpf_map.h"
 #include "clock.h"
 #include "trace.h"
 
@@ -234,46 +235,53 @@ static struct io_acc *acc_get(struct io_acc *acc, int *nr, uint32_t kdev, uint32
 	return &acc[(*nr)++];
 }
 
+struct io_walk {
+	const struct hang_scan_opts *o;
+	uint64_t now;
+	struct io_acc *acc;
+	int nr;
+};
+
+/* one I/O of the BPF map into its (device, target) sum */
+static int walk_io(const void *key, const void *value, void *ctx)
+{
+	const struct dmr_hang_io *io = value;
+	struct io_walk *w = ctx;
+	struct dmr_hang_sec_key sk = { .sector = io->sector, .dev = io->dev };
+	uint32_t target = io->path;
+	uint64_t err_ns;
+	struct io_acc *a;
+
+	(void)key;
+	/* an I/O error since it started: the worker holds it (retry, remap) */
+	if (w->o->errors_fd >= 0 && !bpf_map_lookup_elem(w->o->errors_fd, &sk, &err_ns) &&
+	    err_ns >= io->start_ns)
+		target = DM_REMAP_PATH_WORKER;
+	a = acc_get(w->acc, &w->nr, io->dev, target);
+	if (!a)
+		return 0;
+	a->all++;
+	if (io->start_ns > w->now || w->now - io->start_ns < w->o->threshold_ns)
+		return 0;
+	if (!a->stuck || io->start_ns < a->oldest_ns) {
+		a->oldest_ns = io->start_ns;
+		a->oldest_sector = io->sector;
+	}
+	a->stuck++;
+	return 0;
+}
+
 /* walk the BPF map once (bounded by its size) and sum it up */
 static int read_bpf_ios(const struct hang_scan_opts *o, uint64_t now, struct io_acc *acc)
 {
-	uint64_t key, next, *prev = NULL;
-	struct dmr_hang_io io;
-	int nr = 0;
+	struct io_walk w = { .o = o, .now = now, .acc = acc };
 
 	if (o->ios_fd < 0)
 		return 0;
-	for (int n = 0; n < DMR_HANG_MAX_IOS && !bpf_map_get_next_key(o->ios_fd, prev, &next);
-	     n++) {
-		struct dmr_hang_sec_key sk = { 0 };
-		uint32_t target;
-		uint64_t err_ns;
-		struct io_acc *a;
-
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(o->ios_fd, &key, &io))
-			continue;
-		target = io.path;
-		sk.sector = io.sector;
-		sk.dev = io.dev;
-		/* an I/O error since it started: the worker holds it (retry, remap) */
-		if (o->errors_fd >= 0 && !bpf_map_lookup_elem(o->errors_fd, &sk, &err_ns) &&
-		    err_ns >= io.start_ns)
-			target = DM_REMAP_PATH_WORKER;
-		a = acc_get(acc, &nr, io.dev, target);
-		if (!a)
-			continue;
-		a->all++;
-		if (io.start_ns > now || now - io.start_ns < o->threshold_ns)
-			continue;
-		if (!a->stuck || io.start_ns < a->oldest_ns) {
-			a->oldest_ns = io.start_ns;
-			a->oldest_sector = io.sector;
-		}
-		a->stuck++;
-	}
-	return nr;
+	if (dmr_map_walk(o->ios_fd, sizeof(uint64_t), sizeof(struct dmr_hang_io), DMR_HANG_MAX_IOS,
+			 walk_io, &w))
+		return 0;
+	return w.nr;
 }
 
 static bool add_io(struct hang_snapshot *s, const struct hang_io *io)
