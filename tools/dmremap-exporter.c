@@ -46,6 +46,7 @@
 #include "bpf_attach.h"
 #include "cli.h"
 #include "clock.h"
+#include "command.h"
 #include "dm.h"
 #include "dmr_iostats.h"
 #include "signals.h"
@@ -581,25 +582,15 @@ static int run_daemon(struct exporter *ex, const sigset_t *unblocked)
 	}
 }
 
-int main(int argc, char **argv)
+/* the signals the daemon waits for (setup_signals()) */
+static sigset_t wait_sigs;
+
+/* the tool, once its arguments are parsed */
+static int run(void)
 {
-	static const struct argp argp = {
-		.options = opts,
-		.parser = parse_opt,
-		.args_doc = NULL,
-		.doc = doc,
-	};
 	struct exporter ex;
-	sigset_t unblocked;
 	int ret;
 
-	/* first, so that an early SIGTERM also ends with exit 0 */
-	if (setup_signals(&unblocked)) {
-		fprintf(stderr, PROG ": cannot install signal handlers: %s\n", strerror(errno));
-		return 1;
-	}
-	if (dmr_cli_parse(&argp, &env.cli, NULL, argc, argv))
-		return DMR_EXIT_USAGE;
 	if (geteuid() != 0) {
 		fprintf(stderr, PROG ": must run as root (device-mapper status and BPF need it)\n");
 		return 1;
@@ -613,7 +604,7 @@ int main(int argc, char **argv)
 
 	memset(&ex, 0, sizeof(ex));
 	load_state(&ex);
-	ret = env.once ? run_once(&ex) : run_daemon(&ex, &unblocked);
+	ret = env.once ? run_once(&ex) : run_daemon(&ex, &wait_sigs);
 
 	if (ex.st)
 		dmr_iostats_close(ex.st);
@@ -621,4 +612,20 @@ int main(int argc, char **argv)
 	exp_acc_free(&ex.acc);
 	exp_ctrs_free(&ex.ctrs);
 	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct dmr_command exporter = {
+		.argp = { .options = opts, .parser = parse_opt, .doc = doc },
+		.cli = &env.cli,
+		.run = run,
+	};
+
+	/* first, so that an early SIGTERM also ends with exit 0 */
+	if (setup_signals(&wait_sigs)) {
+		fprintf(stderr, PROG ": cannot install signal handlers: %s\n", strerror(errno));
+		return 1;
+	}
+	return dmr_command_exec(&exporter, argc, argv);
 }

@@ -29,6 +29,7 @@
 #include "bpf_attach.h"
 #include "cli.h"
 #include "clock.h"
+#include "command.h"
 #include "dm.h"
 #include "signals.h"
 #include "version.h"
@@ -326,14 +327,9 @@ static int run_interactive(struct top_app *a, struct top_stats *st, struct ring_
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* the tool, once its arguments are parsed */
+static int run(void)
 {
-	static const struct argp argp = {
-		.options = opts,
-		.parser = parse_opt,
-		.args_doc = "[DEVICE...]",
-		.doc = doc,
-	};
 	struct dmr_bpf_opts bo = { 0 };
 	struct dmr_bpf_links links = { 0 };
 	struct top_stats *st = NULL;
@@ -343,8 +339,6 @@ int main(int argc, char **argv)
 	char err[256];
 	int ret = 1;
 
-	if (dmr_cli_parse(&argp, &cli, NULL, argc, argv))
-		return DMR_EXIT_USAGE;
 	app.json = cli.json;
 	interactive = !app.batch && !app.json;
 	if (interactive && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
@@ -394,4 +388,15 @@ int main(int argc, char **argv)
 	free(app.rows);
 	free(app.tracks);
 	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct dmr_command top = {
+		.argp = { .options = opts, .parser = parse_opt, .args_doc = "[DEVICE...]", .doc = doc },
+		.cli = &cli,
+		.run = run,
+	};
+
+	return dmr_command_exec(&top, argc, argv);
 }

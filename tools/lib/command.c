@@ -1,15 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
+/* command.c - running a tool or one of its commands (command.h) */
 #define _GNU_SOURCE
 #include "command.h"
 
-#include <argp.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+int dmr_command_exec(const struct dmr_command *cmd, int argc, char **argv)
+{
+	struct dmr_cli help_only = { 0 };
 
-int dmr_command_run(const char *prog, const struct dmr_command *const *cmds,
-		    size_t nr_cmds, int argc, char **argv)
+	if (dmr_cli_parse(&cmd->argp, cmd->cli ? cmd->cli : &help_only, NULL, argc, argv))
+		return DMR_EXIT_USAGE;
+	return cmd->run();
+}
+
+static int command_run(const char *prog, const struct dmr_command *const *cmds,
+		       size_t nr_cmds, int argc, char **argv)
 {
 	static char name[64];
 
@@ -18,7 +25,7 @@ int dmr_command_run(const char *prog, const struct dmr_command *const *cmds,
 			continue;
 		snprintf(name, sizeof(name), "%s %s", prog, cmds[i]->name);
 		argv[0] = name;
-		return cmds[i]->run(argc, argv);
+		return dmr_command_exec(cmds[i], argc, argv);
 	}
 	fprintf(stderr, "%s: unknown command '%s' (known:", prog, argv[0]);
 	for (size_t i = 0; i < nr_cmds; i++)
@@ -65,5 +72,5 @@ int dmr_command_main(const char *prog, const char *doc, const struct dmr_command
 
 	if (dmr_cli_parse_flags(&argp, &cli, &ms, ARGP_IN_ORDER, argc, argv))
 		return DMR_EXIT_USAGE;
-	return dmr_command_run(prog, cmds, nr_cmds, argc - ms.cmd_index, argv + ms.cmd_index);
+	return command_run(prog, cmds, nr_cmds, argc - ms.cmd_index, argv + ms.cmd_index);
 }

@@ -1,37 +1,45 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * "TOOL COMMAND [ARGS...]": the dispatch shared by the tools that have
- * commands (dmremap-trace, dmremap-meta, dmremap-setup).  Each command is
- * a file of its own (tools/TOOL/COMMAND.c) that defines its struct
- * dmr_command; the tool's main() lists them and calls dmr_command_main().
- * A command parses its arguments with dmr_cli_parse() (cli.h).
+ * command.h - what a tool, or one command of a tool, is to the front end:
+ * its arguments (argp: its own options, parser, usage and help), the
+ * common options it offers (cli.h), and what it runs once they are parsed.
+ *
+ * A tool without commands: main() is dmr_command_exec(&tool, argc, argv).
+ * A tool with commands ("TOOL COMMAND [ARGS...]": dmremap-trace,
+ * dmremap-meta, dmremap-setup) has one file per command,
+ * tools/TOOL/COMMAND.c, that defines its struct dmr_command; main() lists
+ * them and calls dmr_command_main().
  */
 #ifndef DMR_COMMAND_H
 #define DMR_COMMAND_H
 
+#include <argp.h>
 #include <stddef.h>
+
+#include "cli.h"
 
 #define DMR_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct dmr_command {
-	const char *name;
-	/* argv[0] is "PROG NAME", so that argp's messages name the command */
-	int (*run)(int argc, char **argv);
+	const char *name;	/* the command's name (NULL: a tool without commands) */
+	struct argp argp;	/* its own options and parser, args_doc, doc (-h: cli.h) */
+	struct dmr_cli *cli;	/* the common options it offers; NULL: only -h */
+	/*
+	 * Runs once the arguments were parsed (into the parser's and cli's
+	 * variables).  Returns the exit status.
+	 */
+	int (*run)(void);
 };
 
-/*
- * Runs the command named argv[0] with argc/argv as its own arguments.  An
- * unknown name is reported on stderr with the known ones, and
- * DMR_EXIT_USAGE returned.
- */
-int dmr_command_run(const char *prog, const struct dmr_command *const *cmds,
-		    size_t nr_cmds, int argc, char **argv);
+/* parses argc/argv for cmd, then runs it: the exit status (DMR_EXIT_USAGE on a usage error) */
+int dmr_command_exec(const struct dmr_command *cmd, int argc, char **argv);
 
 /*
- * The whole of such a tool's main(): argp parses the tool's own options
- * (-h, -V) up to the first non-option argument, then dmr_command_run()
- * runs the command named there.  doc is the tool's --help text.  Returns
- * the exit status.
+ * The whole of main() of a tool with commands: argp parses the tool's own
+ * options (-h, -V) up to the first non-option argument, then the command
+ * named there runs with the rest (argv[0] becomes "PROG COMMAND", so that
+ * argp's messages name it).  An unknown name is reported on stderr with
+ * the known ones.  doc is the tool's --help text.  Returns the exit status.
  */
 int dmr_command_main(const char *prog, const char *doc, const struct dmr_command *const *cmds,
 		     size_t nr_cmds, int argc, char **argv);

@@ -169,20 +169,11 @@ out:
 	return ret;
 }
 
-static int cmd_build(int argc, char **argv)
+static int cmd_build(void)
 {
-	static const struct argp argp = {
-		.options = build_opts,
-		.parser = build_parse,
-		.args_doc = "SPARE",
-		.doc = build_doc,
-	};
-	struct dmr_cli cli = { 0 };
 	char err[256];
 	int fd, ret;
 
-	if (dmr_cli_parse(&argp, &cli, NULL, argc, argv))
-		return DMR_EXIT_USAGE;
 	if (bld.main_path && read_main(bld.main_path, &bld.b))
 		return DMR_EXIT_USAGE;
 	if (!bld.b.main_pbs)
@@ -205,4 +196,9 @@ static int cmd_build(int argc, char **argv)
 }
 
 
-const struct dmr_command meta_build = { "build", cmd_build };
+const struct dmr_command meta_build = {
+	.name = "build",
+	.argp = { .options = build_opts, .parser = build_parse, .args_doc = "SPARE",
+		  .doc = build_doc },
+	.run = cmd_build,
+};

@@ -123,20 +123,12 @@ static const char check_doc[] =
 "  dmremap-meta check -q spare.img || echo \"spare metadata needs attention\"\n"
 "  dmremap-meta check -j /dev/sdb1 | jq 'select(.severity==\"error\")'\n";
 
-static int cmd_check(int argc, char **argv)
+static int cmd_check(void)
 {
-	static const struct argp argp = {
-		.options = check_opts,
-		.parser = check_parse,
-		.args_doc = "SPARE",
-		.doc = check_doc,
-	};
 	struct dmr_main_dev main_dev;
 	struct dmr_meta m;
 	int ret;
 
-	if (dmr_cli_parse(&argp, &cli, NULL, argc, argv))
-		return DMR_EXIT_USAGE;
 	if (main_path && main_dev_of(main_path, &main_dev))
 		return DMR_EXIT_USAGE;
 	if (meta_load(&m))
@@ -155,5 +147,10 @@ static int cmd_check(int argc, char **argv)
 	return meta_flush_stdout() ? DMR_EXIT_USAGE : ret;
 }
 
-
-const struct dmr_command meta_check = { "check", cmd_check };
+const struct dmr_command meta_check = {
+	.name = "check",
+	.argp = { .options = check_opts, .parser = check_parse, .args_doc = "SPARE",
+		  .doc = check_doc },
+	.cli = &cli,
+	.run = cmd_check,
+};

@@ -30,17 +30,10 @@ static const char dump_doc[] =
 "  dmremap-meta dump spare.img                 # an image copied with dd\n"
 "  dmremap-meta dump -j /dev/sdb1 | jq 'select(.record==\"entry\")'\n";
 
-static int cmd_dump(int argc, char **argv)
+static int cmd_dump(void)
 {
-	static const struct argp argp = {
-		.parser = meta_parse_spare,
-		.args_doc = "SPARE",
-		.doc = dump_doc,
-	};
 	struct dmr_meta m;
 
-	if (dmr_cli_parse(&argp, &cli, NULL, argc, argv))
-		return DMR_EXIT_USAGE;
 	if (meta_load(&m))
 		return DMR_EXIT_USAGE;
 	if (cli.json)
@@ -51,5 +44,9 @@ static int cmd_dump(int argc, char **argv)
 	return meta_flush_stdout() ? DMR_EXIT_USAGE : 0;
 }
 
-
-const struct dmr_command meta_dump = { "dump", cmd_dump };
+const struct dmr_command meta_dump = {
+	.name = "dump",
+	.argp = { .parser = meta_parse_spare, .args_doc = "SPARE", .doc = dump_doc },
+	.cli = &cli,
+	.run = cmd_dump,
+};

@@ -20,7 +20,7 @@ int refuse(const char *cmd, const char *fmt, ...)
 
 struct setup_args env;
 
-static error_t args_parse(int key, char *arg, struct argp_state *state)
+error_t setup_parse(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
 	case 'f':
@@ -40,18 +40,10 @@ static error_t args_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-int parse_args(const struct argp_option *opts, const char *args_doc, const char *doc,
-	       int argc, char **argv, int min, int max)
+int setup_nargs(const char *cmd, const char *args_doc, int min, int max)
 {
-	const struct argp argp = {
-		.options = opts, .parser = args_parse, .args_doc = args_doc, .doc = doc,
-	};
-
-	if (dmr_cli_parse(&argp, &env.cli, NULL, argc, argv))
-		return -1;
-	if (env.nargs < min || env.nargs > max) {
-		fprintf(stderr, "%s: expected %s (see '%s -h')\n", argv[0], args_doc, argv[0]);
-		return -1;
-	}
-	return 0;
+	if (env.nargs >= min && env.nargs <= max)
+		return 0;
+	fprintf(stderr, "%s: expected %s (see '%s -h')\n", cmd, args_doc, cmd);
+	return -1;
 }

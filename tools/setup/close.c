@@ -16,6 +16,8 @@ static const struct argp_option close_opts[] = {
 	{ 0 },
 };
 
+#define CLOSE_ARGS	"NAME"
+
 static const char close_doc[] =
 "Remove the remap device NAME.  Its remaps stay on the spare: the next open\n"
 "of the same MAIN and SPARE brings them back.  Refused while the device is in\n"
@@ -24,16 +26,16 @@ static const char close_doc[] =
 "Examples:\n"
 "  umount /srv/data && dmremap-setup close data\n";
 
-static int cmd_close(int argc, char **argv)
+static int cmd_close(void)
 {
 	char err[512], why[512], what[256], type[64], params[512];
-	const char *cmd = argv[0], *name;
+	const char *cmd = PROG " close", *name;
 	struct dm_state st;
 	dev_t rdev;
 	char sys[32];
 	int ret;
 
-	if (parse_args(close_opts, "NAME", close_doc, argc, argv, 1, 1))
+	if (setup_nargs(cmd, CLOSE_ARGS, 1, 1))
 		return DMR_EXIT_USAGE;
 	name = env.args[0];
 	ret = dmops_info(name, &st);
@@ -65,4 +67,9 @@ static int cmd_close(int argc, char **argv)
 	return 0;
 }
 
-const struct dmr_command setup_close = { "close", cmd_close };
+const struct dmr_command setup_close = {
+	.name = "close",
+	.argp = { .options = close_opts, .parser = setup_parse, .args_doc = CLOSE_ARGS,
+		  .doc = close_doc },
+	.run = cmd_close,
+};

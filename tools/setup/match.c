@@ -19,6 +19,8 @@ static const struct argp_option match_opts[] = {
 	{ 0 },
 };
 
+#define MATCH_ARGS	"DEVNODE"
+
 static const char match_doc[] =
 "For udev's IMPORT{program} (69-dm-remap.rules): prints DMREMAP_NAME=NAME and\n"
 "DMREMAP_ROLE=main or spare when DEVNODE is the MAIN or SPARE of a line of\n"
@@ -26,16 +28,16 @@ static const char match_doc[] =
 "(ID_FS_UUID, ID_PART_ENTRY_UUID, ID_PART_ENTRY_NAME, DEVLINKS in the\n"
 "environment) and its device number; probes nothing.\n";
 
-static int cmd_udev_match(int argc, char **argv)
+static int cmd_udev_match(void)
 {
 	struct udev_dev d = { 0 };
 	struct dmr_tab tab;
+	const char *cmd = PROG " udev-match";
+	const char *path = env.tab ? env.tab : DMR_TAB_PATH;
 	struct stat st;
-	const char *path;
 	int ret;
 
-	env.tab = DMR_TAB_PATH;
-	if (parse_args(match_opts, "DEVNODE", match_doc, argc, argv, 1, 1))
+	if (setup_nargs(cmd, MATCH_ARGS, 1, 1))
 		return DMR_EXIT_USAGE;
 	if (stat(env.args[0], &st) == 0 && S_ISBLK(st.st_mode))
 		d.rdev = st.st_rdev;
@@ -43,12 +45,11 @@ static int cmd_udev_match(int argc, char **argv)
 	d.part_uuid = getenv("ID_PART_ENTRY_UUID");
 	d.part_name = getenv("ID_PART_ENTRY_NAME");
 	d.devlinks = getenv("DEVLINKS");
-	path = env.tab;
 	ret = dmr_tab_load(path, &tab);
 	if (ret == -ENOENT)
 		return 0;
 	if (ret)
-		return refuse(argv[0], "%s: %s", path, strerror(-ret));
+		return refuse(cmd, "%s: %s", path, strerror(-ret));
 	for (size_t i = 0; i < tab.nr; i++) {
 		const char *role = udev_spec_matches(tab.entries[i].main, &d) ? "main" :
 				   udev_spec_matches(tab.entries[i].spare, &d) ? "spare" : NULL;
@@ -62,4 +63,9 @@ static int cmd_udev_match(int argc, char **argv)
 	return 0;
 }
 
-const struct dmr_command setup_udev_match = { "udev-match", cmd_udev_match };
+const struct dmr_command setup_udev_match = {
+	.name = "udev-match",
+	.argp = { .options = match_opts, .parser = setup_parse, .args_doc = MATCH_ARGS,
+		  .doc = match_doc },
+	.run = cmd_udev_match,
+};

@@ -19,6 +19,8 @@
 
 #define SECTORS_PER_BLOCK_DEFAULT (4096 / 512)
 
+#define OPEN_ARGS	"NAME MAIN SPARE [OPTION,...]"
+
 static const char open_doc[] =
 "Create the remap device /dev/mapper/NAME over MAIN, with the failing blocks\n"
 "moved to SPARE.  MAIN and SPARE: a path, UUID=, PARTUUID=, PARTLABEL= or ID=\n"
@@ -50,18 +52,18 @@ static bool same_remap(const char *name, const struct blockdev *main_dev,
 	return !strncmp(params, want, strlen(want));
 }
 
-static int cmd_open(int argc, char **argv)
+static int cmd_open(void)
 {
 	char err[512], params[1024];
 	struct blockdev main_dev, spare;
 	struct dmr_options o;
 	struct dm_state st;
-	const char *cmd = argv[0], *name;
+	const char *cmd = PROG " open", *name;
 	uint64_t block_sectors, len;
 	uint32_t fmt_block_size;
 	int ret;
 
-	if (parse_args(NULL, "NAME MAIN SPARE [OPTION,...]", open_doc, argc, argv, 3, 4))
+	if (setup_nargs(cmd, OPEN_ARGS, 3, 4))
 		return DMR_EXIT_USAGE;
 	name = env.args[0];
 	if (dmr_name_check(name, err, sizeof(err)) ||
@@ -126,4 +128,8 @@ static int cmd_open(int argc, char **argv)
 	return 0;
 }
 
-const struct dmr_command setup_open = { "open", cmd_open };
+const struct dmr_command setup_open = {
+	.name = "open",
+	.argp = { .parser = setup_parse, .args_doc = OPEN_ARGS, .doc = open_doc },
+	.run = cmd_open,
+};

@@ -23,17 +23,17 @@ struct setup_args {
 	int nargs;
 	bool force;		/* close -f */
 	const char *tab;	/* udev-match -t */
-	struct dmr_cli cli;	/* status: -j */
 };
 extern struct setup_args env;
 
+/* the argp parser of every command: its options and arguments into env */
+error_t setup_parse(int key, char *arg, struct argp_state *state);
+
 /*
- * Parses argv into env with the command's own options (NULL: none), and
- * checks that min..max positional arguments were given.  0, or -1 on a
- * usage error (reported).
+ * 0 when min..max positional arguments were given, else -1 with a usage
+ * message naming args_doc
  */
-int parse_args(const struct argp_option *opts, const char *args_doc, const char *doc,
-	       int argc, char **argv, int min, int max);
+int setup_nargs(const char *cmd, const char *args_doc, int min, int max);
 
 /* "CMD: <message>" on stderr; returns EXIT_REFUSED */
 __attribute__((format(printf, 2, 3)))

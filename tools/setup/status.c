@@ -10,6 +10,10 @@
 #include "json.h"
 #include "setup.h"
 
+static struct dmr_cli cli = { .opts = DMR_CLI_JSON, .json_doc = "one JSON object a device" };
+
+#define STATUS_ARGS	"[NAME]"
+
 static const char status_doc[] =
 "Show every remap device (or NAME): its main and spare devices and the\n"
 "target's status keys.  Exit status 1 when NAME is not a remap device.\n"
@@ -42,7 +46,7 @@ static void print_status(const struct dmr_dm_dev *d)
 		sscanf(params, "%31s %31s", mm[0], mm[1]);
 	dev_name(mm[0], dev[0], sizeof(dev[0]));
 	dev_name(mm[1], dev[1], sizeof(dev[1]));
-	if (env.cli.json) {
+	if (cli.json) {
 		struct dmr_json j;
 
 		dmr_json_begin(&j, stdout);
@@ -65,15 +69,13 @@ static void print_status(const struct dmr_dm_dev *d)
 	       dev[1], mm[1], (unsigned long long)d->length, d->params);
 }
 
-static int cmd_status(int argc, char **argv)
+static int cmd_status(void)
 {
 	struct dmr_dm_dev *devs = NULL;
-	const char *cmd = argv[0];
+	const char *cmd = PROG " status";
 	int n, found = 0;
 
-	env.cli.opts = DMR_CLI_JSON;
-	env.cli.json_doc = "one JSON object a device";
-	if (parse_args(NULL, "[NAME]", status_doc, argc, argv, 0, 1))
+	if (setup_nargs(cmd, STATUS_ARGS, 0, 1))
 		return DMR_EXIT_USAGE;
 	if (access("/sys/module/dm_mod", F_OK) && access("/sys/module/dm_remap", F_OK)) {
 		if (env.nargs)
@@ -96,4 +98,9 @@ static int cmd_status(int argc, char **argv)
 	return 0;
 }
 
-const struct dmr_command setup_status = { "status", cmd_status };
+const struct dmr_command setup_status = {
+	.name = "status",
+	.argp = { .parser = setup_parse, .args_doc = STATUS_ARGS, .doc = status_doc },
+	.cli = &cli,
+	.run = cmd_status,
+};

@@ -194,13 +194,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static int cmd_events(int argc, char **argv)
+static int cmd_events(void)
 {
-	static const struct argp argp = {
-		.parser = events_parse,
-		.args_doc = "[DEVICE...]",
-		.doc = events_doc,
-	};
 	struct dmr_bpf_opts bo = { 0 };
 	struct dmr_bpf_links links = { 0 };
 	struct events_bpf *skel = NULL;
@@ -210,8 +205,6 @@ static int cmd_events(int argc, char **argv)
 	char err[256];
 	int ret = 1, n;
 
-	if (dmr_cli_parse(&argp, &ev_env.cli, NULL, argc, argv))
-		return DMR_EXIT_USAGE;
 
 	bo.verbose = ev_env.cli.verbose;
 	bo.force_raw_tp = ev_env.cli.raw_tp;
@@ -305,5 +298,9 @@ out:
 	return ret;
 }
 
-
-const struct dmr_command trace_events = { "events", cmd_events };
+const struct dmr_command trace_events = {
+	.name = "events",
+	.argp = { .parser = events_parse, .args_doc = "[DEVICE...]", .doc = events_doc },
+	.cli = &ev_env.cli,
+	.run = cmd_events,
+};

@@ -208,14 +208,8 @@ static int run_once(struct hang_state *h, struct hang_scan_opts *so)
 	return 0;
 }
 
-static int cmd_hang(int argc, char **argv)
+static int cmd_hang(void)
 {
-	static const struct argp argp = {
-		.options = opts,
-		.parser = parse,
-		.args_doc = "",
-		.doc = doc,
-	};
 	struct hang_scan_opts so = { .ios_fd = -1, .errors_fd = -1 };
 	struct hang_snapshot snap = { 0 };
 	struct dmr_bpf_opts bo = { 0 };
@@ -226,8 +220,6 @@ static int cmd_hang(int argc, char **argv)
 	char err[256];
 	int ret = 1, r;
 
-	if (dmr_cli_parse(&argp, &env.cli, NULL, argc, argv))
-		return DMR_EXIT_USAGE;
 	dmr_dm_set_verbose(env.cli.verbose);
 	h = calloc(1, sizeof(*h));
 	if (!h) {
@@ -316,4 +308,9 @@ out:
 	return ret;
 }
 
-const struct dmr_command trace_hang = { "hang", cmd_hang };
+const struct dmr_command trace_hang = {
+	.name = "hang",
+	.argp = { .options = opts, .parser = parse, .args_doc = "", .doc = doc },
+	.cli = &env.cli,
+	.run = cmd_hang,
+};

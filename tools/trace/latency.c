@@ -212,13 +212,8 @@ static void latency_prune(struct dmr_iostats *st, const struct dmr_iostats_snap 
 			dmr_iostats_forget(st, devs[i]);
 }
 
-static int cmd_latency(int argc, char **argv)
+static int cmd_latency(void)
 {
-	static const struct argp argp = {
-		.parser = latency_parse,
-		.args_doc = "[INTERVAL [COUNT]]",
-		.doc = latency_doc,
-	};
 	struct dmr_iostats_opts o = { 0 };
 	struct dmr_iostats_snap snap = { 0 };
 	struct dmr_iostats *st = NULL;
@@ -227,8 +222,6 @@ static int cmd_latency(int argc, char **argv)
 	char err[256];
 	int ret = 1, r;
 
-	if (dmr_cli_parse(&argp, &lat_env.cli, NULL, argc, argv))
-		return DMR_EXIT_USAGE;
 	o.verbose = lat_env.cli.verbose;
 	o.force_raw_tp = lat_env.cli.raw_tp;
 	dmr_dm_set_verbose(lat_env.cli.verbose);
@@ -283,5 +276,9 @@ out:
 	return ret;
 }
 
-
-const struct dmr_command trace_latency = { "latency", cmd_latency };
+const struct dmr_command trace_latency = {
+	.name = "latency",
+	.argp = { .parser = latency_parse, .args_doc = "[INTERVAL [COUNT]]", .doc = latency_doc },
+	.cli = &lat_env.cli,
+	.run = cmd_latency,
+};
