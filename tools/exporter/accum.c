@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "accum.h"
+#include "grow.h"
 
 struct exp_dev *exp_acc_find(struct exp_acc *a, uint32_t kdev)
 {
@@ -26,15 +27,8 @@ struct exp_dev *exp_acc_new(struct exp_acc *a, uint32_t kdev, uint64_t inst)
 {
 	struct exp_dev *e;
 
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 8;
-		struct exp_dev *nd = realloc(a->devs, cap * sizeof(*nd));
-
-		if (!nd)
-			return NULL;
-		a->devs = nd;
-		a->cap = cap;
-	}
+	if (!DMR_GROW(a->devs, a->n, a->cap))
+		return NULL;
 	e = &a->devs[a->n++];
 	memset(e, 0, sizeof(*e));
 	e->kdev = kdev;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "counters.h"
+#include "grow.h"
 
 unsigned int exp_ctr_step(struct exp_ctr_dev *e, const uint64_t *raw, unsigned int present)
 {
@@ -77,15 +78,8 @@ static const struct dmr_dm_dev *listed(const struct dmr_dm_dev *devs, int n,
 
 int exp_ctrs_add(struct exp_ctrs *c, const struct exp_ctr_dev *e)
 {
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 8;
-		struct exp_ctr_dev *nd = realloc(c->devs, cap * sizeof(*nd));
-
-		if (!nd)
-			return -ENOMEM;
-		c->devs = nd;
-		c->cap = cap;
-	}
+	if (!DMR_GROW(c->devs, c->n, c->cap))
+		return -ENOMEM;
 	c->devs[c->n++] = *e;
 	return 0;
 }

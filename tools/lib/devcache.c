@@ -9,6 +9,7 @@
 #include "devcache.h"
 #include "clock.h"
 #include "dm.h"
+#include "grow.h"
 #include "names.h"
 
 /* re-ask libdevmapper at most this often per device (minor numbers get reused) */
@@ -46,15 +47,8 @@ static struct entry *find(struct dmr_devcache *c, uint32_t kdev, bool create)
 			return &c->e[i];
 	if (!create)
 		return NULL;
-	if (c->n == c->cap) {
-		int cap = c->cap ? c->cap * 2 : 16;
-		struct entry *ne = realloc(c->e, (size_t)cap * sizeof(*ne));
-
-		if (!ne)
-			return NULL;
-		c->e = ne;
-		c->cap = cap;
-	}
+	if (!DMR_GROW(c->e, c->n, c->cap))
+		return NULL;
 	memset(&c->e[c->n], 0, sizeof(c->e[c->n]));
 	c->e[c->n].kdev = kdev;
 	dmr_devt_str(kdev, c->e[c->n].name, sizeof(c->e[c->n].name));

@@ -10,6 +10,7 @@
 #include <libdevmapper.h>
 
 #include "dm.h"
+#include "grow.h"
 #include "dm_remap_events.h"
 #include "names.h"
 
@@ -315,15 +316,8 @@ static int list_cb(const char *name, uint32_t kdev, void *arg)
 	struct list_ctx *c = arg;
 	int ret;
 
-	if (c->n == c->cap) {
-		int cap = c->cap ? c->cap * 2 : 8;
-		struct dmr_dm_dev *nd = realloc(c->devs, (size_t)cap * sizeof(*nd));
-
-		if (!nd)
-			return -ENOMEM;
-		c->devs = nd;
-		c->cap = cap;
-	}
+	if (!DMR_GROW(c->devs, c->n, c->cap))
+		return -ENOMEM;
 	memset(&c->devs[c->n], 0, sizeof(c->devs[c->n]));
 	ret = remap_status(name, kdev, &c->devs[c->n]);
 	if (ret == 1)

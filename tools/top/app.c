@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "grow.h"
 
 struct top_track *top_track_find(struct top_app *a, uint32_t kdev, bool create)
 {
@@ -18,15 +19,8 @@ struct top_track *top_track_find(struct top_app *a, uint32_t kdev, bool create)
 			return &a->tracks[i];
 	if (!create)
 		return NULL;
-	if (a->ntracks == a->cap_tracks) {
-		int cap = a->cap_tracks ? a->cap_tracks * 2 : 16;
-		struct top_track *nt = realloc(a->tracks, (size_t)cap * sizeof(*nt));
-
-		if (!nt)
-			return NULL;
-		a->tracks = nt;
-		a->cap_tracks = cap;
-	}
+	if (!DMR_GROW(a->tracks, a->ntracks, a->cap_tracks))
+		return NULL;
 	t = &a->tracks[a->ntracks++];
 	memset(t, 0, sizeof(*t));
 	t->kdev = kdev;
