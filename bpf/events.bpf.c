@@ -11,6 +11,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include "tp.bpf.h"
 #include "dm_remap_events.h"
 #include "events.h"
 
@@ -128,81 +129,27 @@ static __always_inline int on_teardown(__u32 dev, __u32 phase, __u32 stage, __u3
 }
 
 /* dm_remap_io_error(dev_t dev, u64 sector, u32 nr_sectors, u32 op, int error, u32 target) */
-SEC("tp_btf/dm_remap_io_error")
-int BPF_PROG(io_error_btf, __u32 dev, __u64 sector, __u32 nr_sectors, __u32 op,
-	     int error, __u32 target)
-{
-	return on_io_error(dev, sector, nr_sectors, op, error, target);
-}
-
-SEC("raw_tp/dm_remap_io_error")
-int BPF_PROG(io_error_raw, __u32 dev, __u64 sector, __u32 nr_sectors, __u32 op,
-	     int error, __u32 target)
-{
-	return on_io_error(dev, sector, nr_sectors, op, error, target);
-}
+DMR_TP(io_error, on_io_error,
+       (__u32 dev, __u64 sector, __u32 nr_sectors, __u32 op, int error, __u32 target),
+       (dev, sector, nr_sectors, op, error, target))
 
 /* dm_remap_pending(dev_t dev, u64 block) */
-SEC("tp_btf/dm_remap_pending")
-int BPF_PROG(pending_btf, __u32 dev, __u64 block)
-{
-	return on_pending(dev, block);
-}
-
-SEC("raw_tp/dm_remap_pending")
-int BPF_PROG(pending_raw, __u32 dev, __u64 block)
-{
-	return on_pending(dev, block);
-}
+DMR_TP(pending, on_pending, (__u32 dev, __u64 block), (dev, block))
 
 /* dm_remap_remap(dev_t dev, u64 block, u64 spare_block, u32 reason) */
-SEC("tp_btf/dm_remap_remap")
-int BPF_PROG(remap_btf, __u32 dev, __u64 block, __u64 spare_block, __u32 reason)
-{
-	return on_remap(dev, block, spare_block, reason);
-}
-
-SEC("raw_tp/dm_remap_remap")
-int BPF_PROG(remap_raw, __u32 dev, __u64 block, __u64 spare_block, __u32 reason)
-{
-	return on_remap(dev, block, spare_block, reason);
-}
+DMR_TP(remap, on_remap,
+       (__u32 dev, __u64 block, __u64 spare_block, __u32 reason),
+       (dev, block, spare_block, reason))
 
 /* dm_remap_lost(dev_t dev, u64 block, u32 nr_sectors) */
-SEC("tp_btf/dm_remap_lost")
-int BPF_PROG(lost_btf, __u32 dev, __u64 block, __u32 nr_sectors)
-{
-	return on_lost(dev, block, nr_sectors);
-}
-
-SEC("raw_tp/dm_remap_lost")
-int BPF_PROG(lost_raw, __u32 dev, __u64 block, __u32 nr_sectors)
-{
-	return on_lost(dev, block, nr_sectors);
-}
+DMR_TP(lost, on_lost, (__u32 dev, __u64 block, __u32 nr_sectors), (dev, block, nr_sectors))
 
 /* dm_remap_md_commit(dev_t dev, u64 seq, u32 entries, u64 latency_ns, int error) */
-SEC("tp_btf/dm_remap_md_commit")
-int BPF_PROG(md_commit_btf, __u32 dev, __u64 seq, __u32 entries, __u64 latency_ns, int error)
-{
-	return on_md_commit(dev, seq, entries, latency_ns, error);
-}
-
-SEC("raw_tp/dm_remap_md_commit")
-int BPF_PROG(md_commit_raw, __u32 dev, __u64 seq, __u32 entries, __u64 latency_ns, int error)
-{
-	return on_md_commit(dev, seq, entries, latency_ns, error);
-}
+DMR_TP(md_commit, on_md_commit,
+       (__u32 dev, __u64 seq, __u32 entries, __u64 latency_ns, int error),
+       (dev, seq, entries, latency_ns, error))
 
 /* dm_remap_teardown(dev_t dev, u32 phase, u32 stage, u32 inflight) */
-SEC("tp_btf/dm_remap_teardown")
-int BPF_PROG(teardown_btf, __u32 dev, __u32 phase, __u32 stage, __u32 inflight)
-{
-	return on_teardown(dev, phase, stage, inflight);
-}
-
-SEC("raw_tp/dm_remap_teardown")
-int BPF_PROG(teardown_raw, __u32 dev, __u32 phase, __u32 stage, __u32 inflight)
-{
-	return on_teardown(dev, phase, stage, inflight);
-}
+DMR_TP(teardown, on_teardown,
+       (__u32 dev, __u32 phase, __u32 stage, __u32 inflight),
+       (dev, phase, stage, inflight))

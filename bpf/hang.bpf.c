@@ -12,6 +12,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include "tp.bpf.h"
 #include "dm_remap_events.h"
 #include "hang.h"
 
@@ -20,19 +21,10 @@ char LICENSE[] SEC("license") = "GPL";
 /* I/Os that did not fit in the map */
 __u64 dropped_ios = 0;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, DMR_HANG_MAX_IOS);
-	__type(key, __u64);
-	__type(value, struct dmr_hang_io);
-} ios SEC(".maps");
+DMR_MAP(ios, BPF_MAP_TYPE_HASH, DMR_HANG_MAX_IOS, __u64, struct dmr_hang_io);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, DMR_HANG_MAX_ERRORS);
-	__type(key, struct dmr_hang_sec_key);
-	__type(value, __u64);
-} errors SEC(".maps");
+DMR_MAP(errors, BPF_MAP_TYPE_LRU_HASH, DMR_HANG_MAX_ERRORS, struct dmr_hang_sec_key,
+	__u64);
 
 static __always_inline int on_io_start(__u32 dev, __u64 sector, __u32 nr_sectors, __u32 op,
 				       __u32 path, __u64 id)
@@ -71,44 +63,15 @@ static __always_inline int on_io_error(__u32 dev, __u64 sector)
  * dm_remap_io_done(dev_t dev, u64 sector, u32 nr_sectors, u32 op, int error,
  *		    u32 remapped, u64 latency_ns, u64 id)
  */
-SEC("tp_btf/dm_remap_io_done")
-int BPF_PROG(io_done_btf, __u32 dev, __u64 sector, __u32 nr_sectors, __u32 op, int error,
-	     __u32 remapped, __u64 latency_ns, __u64 id)
-{
-	return on_io_done(id);
-}
-
-SEC("raw_tp/dm_remap_io_done")
-int BPF_PROG(io_done_raw, __u32 dev, __u64 sector, __u32 nr_sectors, __u32 op, int error,
-	     __u32 remapped, __u64 latency_ns, __u64 id)
-{
-	return on_io_done(id);
-}
+DMR_TP(io_done, on_io_done,
+       (__u32 dev, __u64 sector, __u32 nr_sectors, __u32 op, int error, __u32 remapped,
+	__u64 latency_ns, __u64 id),
+       (id))
 
 /* dm_remap_io_start(dev_t dev, u64 sector, u32 nr_sectors, u32 op, u32 path, u64 id) */
-SEC("tp_btf/dm_remap_io_start")
-int BPF_PROG(io_start_btf, __u32 dev, __u64 sector, __u32 nr_sectors, __u32 op, __u32 path,
-	     __u64 id)
-{
-	return on_io_start(dev, sector, nr_sectors, op, path, id);
-}
-
-SEC("raw_tp/dm_remap_io_start")
-int BPF_PROG(io_start_raw, __u32 dev, __u64 sector, __u32 nr_sectors, __u32 op, __u32 path,
-	     __u64 id)
-{
-	return on_io_start(dev, sector, nr_sectors, op, path, id);
-}
+DMR_TP(io_start, on_io_start,
+       (__u32 dev, __u64 sector, __u32 nr_sectors, __u32 op, __u32 path, __u64 id),
+       (dev, sector, nr_sectors, op, path, id))
 
 /* dm_remap_io_error(dev_t dev, u64 sector, u32 nr_sectors, u32 op, int error, u32 target) */
-SEC("tp_btf/dm_remap_io_error")
-int BPF_PROG(io_error_btf, __u32 dev, __u64 sector)
-{
-	return on_io_error(dev, sector);
-}
-
-SEC("raw_tp/dm_remap_io_error")
-int BPF_PROG(io_error_raw, __u32 dev, __u64 sector)
-{
-	return on_io_error(dev, sector);
-}
+DMR_TP(io_error, on_io_error, (__u32 dev, __u64 sector), (dev, sector))

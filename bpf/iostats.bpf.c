@@ -21,6 +21,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include "tp.bpf.h"
 #include "dm_remap_events.h"
 #include "events.h"
 #include "iostats.h"
@@ -32,26 +33,13 @@ char LICENSE[] SEC("license") = "GPL";
 /* updates lost because a map was full (rare: atomic on the shared global) */
 __u64 dropped = 0;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, DMR_IOSTATS_LAT_ENTRIES);
-	__type(key, struct dmr_lat_key);
-	__type(value, struct dmr_lat_val);
-} lat SEC(".maps");
+DMR_MAP(lat, BPF_MAP_TYPE_PERCPU_HASH, DMR_IOSTATS_LAT_ENTRIES, struct dmr_lat_key,
+	struct dmr_lat_val);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, DMR_IOSTATS_IO_ENTRIES);
-	__type(key, struct dmr_io_key);
-	__type(value, struct dmr_io_val);
-} io SEC(".maps");
+DMR_MAP(io, BPF_MAP_TYPE_PERCPU_HASH, DMR_IOSTATS_IO_ENTRIES, struct dmr_io_key,
+	struct dmr_io_val);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, DMR_IOSTATS_MD_ENTRIES);
-	__type(key, __u32);
-	__type(value, struct dmr_md_val);
-} md SEC(".maps");
+DMR_MAP(md, BPF_MAP_TYPE_PERCPU_HASH, DMR_IOSTATS_MD_ENTRIES, __u32, struct dmr_md_val);
 
 /* zero values to insert (global: too large for the 512-byte stack) */
 static const struct dmr_lat_val zero_lat;
@@ -139,29 +127,12 @@ static __always_inline int on_md_commit(__u32 dev, __u32 entries, __u64 latency_
  * dm_remap_io_done(dev_t dev, u64 sector, u32 nr_sectors, u32 op, int error,
  *		    u32 remapped, u64 latency_ns, u64 id)
  */
-SEC("tp_btf/dm_remap_io_done")
-int BPF_PROG(io_done_btf, __u32 dev, __u64 sector, __u32 nr_sectors, __u32 op, int error,
-	     __u32 remapped, __u64 latency_ns)
-{
-	return on_io_done(dev, nr_sectors, op, error, remapped, latency_ns);
-}
-
-SEC("raw_tp/dm_remap_io_done")
-int BPF_PROG(io_done_raw, __u32 dev, __u64 sector, __u32 nr_sectors, __u32 op, int error,
-	     __u32 remapped, __u64 latency_ns)
-{
-	return on_io_done(dev, nr_sectors, op, error, remapped, latency_ns);
-}
+DMR_TP(io_done, on_io_done,
+       (__u32 dev, __u64 sector, __u32 nr_sectors, __u32 op, int error, __u32 remapped,
+	__u64 latency_ns),
+       (dev, nr_sectors, op, error, remapped, latency_ns))
 
 /* dm_remap_md_commit(dev_t dev, u64 seq, u32 entries, u64 latency_ns, int error) */
-SEC("tp_btf/dm_remap_md_commit")
-int BPF_PROG(md_commit_btf, __u32 dev, __u64 seq, __u32 entries, __u64 latency_ns, int error)
-{
-	return on_md_commit(dev, entries, latency_ns, error);
-}
-
-SEC("raw_tp/dm_remap_md_commit")
-int BPF_PROG(md_commit_raw, __u32 dev, __u64 seq, __u32 entries, __u64 latency_ns, int error)
-{
-	return on_md_commit(dev, entries, latency_ns, error);
-}
+DMR_TP(md_commit, on_md_commit,
+       (__u32 dev, __u64 seq, __u32 entries, __u64 latency_ns, int error),
+       (dev, entries, latency_ns, error))
