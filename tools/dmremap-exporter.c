@@ -78,7 +78,7 @@ static struct env {
 	bool once;
 	struct dmr_cli cli;	/* -v, --raw-tp */
 } env = {
-	.cli.opts = DMR_CLI_BPF,
+	.cli = { .opts = DMR_CLI_BPF, .no_args = true },
 	.dir = DEFAULT_DIR,
 	.interval = DEFAULT_INTERVAL,
 };
@@ -130,9 +130,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_ONCE:
 		env.once = true;
-		break;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
 		break;
 	case ARGP_KEY_END:
 		if (env.once && env.interval_set)

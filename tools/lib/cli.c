@@ -40,6 +40,12 @@ static error_t cli_opt(int key, char *arg, struct argp_state *state)
 		if (!dmr_parse_seconds(arg, &cli->duration) || !cli->duration)
 			argp_error(state, "invalid duration '%s': a positive number of seconds", arg);
 		break;
+	case ARGP_KEY_ARG:
+		/* the tool's parser did not take it */
+		if (!cli->no_args)
+			return ARGP_ERR_UNKNOWN;
+		argp_error(state, "unexpected argument '%s'", arg);
+		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

@@ -42,6 +42,7 @@ struct dmr_cli {
 	/* set by the tool */
 	unsigned int opts;	/* DMR_CLI_* */
 	const char *json_doc;	/* -j's help line; NULL: "JSON lines output" */
+	bool no_args;		/* no positional argument ("unexpected argument") */
 	/* set by dmr_cli_parse() */
 	bool verbose;		/* libbpf and libdevmapper debug output on stderr */
 	bool json;

@@ -42,17 +42,12 @@ void dmr_devcache_free(struct dmr_devcache *c)
 
 static struct entry *find(struct dmr_devcache *c, uint32_t kdev, bool create)
 {
-	for (int i = 0; i < c->n; i++)
-		if (c->e[i].kdev == kdev)
-			return &c->e[i];
-	if (!create)
-		return NULL;
-	if (!DMR_GROW(c->e, c->n, c->cap))
-		return NULL;
-	memset(&c->e[c->n], 0, sizeof(c->e[c->n]));
-	c->e[c->n].kdev = kdev;
-	dmr_devt_str(kdev, c->e[c->n].name, sizeof(c->e[c->n].name));
-	return &c->e[c->n++];
+	struct entry *e = DMR_FIND_OR_ADD(c->e, c->n, c->cap, kdev, kdev, create);
+
+	/* a new entry: named MAJ:MIN until the name is known */
+	if (e && !e->name[0])
+		dmr_devt_str(kdev, e->name, sizeof(e->name));
+	return e;
 }
 
 static int prime_cb(const char *name, uint32_t kdev, void *arg)

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 /*
  * Room for element nr of the array arr of capacity cap (any integer
@@ -25,6 +26,25 @@
 			}							\
 		}								\
 		_ok;								\
+	})
+
+/*
+ * The element of arr[0..nr) whose member `key` equals k; else, when add,
+ * one appended (zeroed but for its key); NULL when absent and !add, or
+ * when realloc failed.
+ */
+#define DMR_FIND_OR_ADD(arr, nr, cap, key, k, add)				\
+	({									\
+		__typeof__(&(arr)[0]) _e = NULL;				\
+		for (size_t _i = 0; _i < (size_t)(nr) && !_e; _i++)		\
+			if ((arr)[_i].key == (k))				\
+				_e = &(arr)[_i];				\
+		if (!_e && (add) && DMR_GROW(arr, nr, cap)) {			\
+			_e = &(arr)[(nr)++];					\
+			memset(_e, 0, sizeof(*_e));				\
+			_e->key = (k);						\
+		}								\
+		_e;								\
 	})
 
 #endif /* DMR_GROW_H */

@@ -12,20 +12,13 @@
 
 struct top_track *top_track_find(struct top_app *a, uint32_t kdev, bool create)
 {
-	struct top_track *t;
+	struct top_track *t = DMR_FIND_OR_ADD(a->tracks, a->ntracks, a->cap_tracks, kdev, kdev,
+					      create);
 
-	for (int i = 0; i < a->ntracks; i++)
-		if (a->tracks[i].kdev == kdev)
-			return &a->tracks[i];
-	if (!create)
-		return NULL;
-	if (!DMR_GROW(a->tracks, a->ntracks, a->cap_tracks))
-		return NULL;
-	t = &a->tracks[a->ntracks++];
-	memset(t, 0, sizeof(*t));
-	t->kdev = kdev;
-	t->last.kdev = kdev;
-	t->sum.kdev = kdev;
+	if (t) {
+		t->last.kdev = kdev;
+		t->sum.kdev = kdev;
+	}
 	return t;
 }
 

@@ -30,7 +30,10 @@ static struct hang_env {
 	bool once;
 	bool sectors;			/* per-I/O tracking through BPF */
 	unsigned long threshold;	/* seconds */
-} env = { .cli.opts = DMR_CLI_BPF | DMR_CLI_JSON | DMR_CLI_DURATION, .threshold = 5 };
+} env = {
+	.cli = { .opts = DMR_CLI_BPF | DMR_CLI_JSON | DMR_CLI_DURATION, .no_args = true },
+	.threshold = 5,
+};
 
 enum { OPT_ONCE = 0x101, OPT_SECTORS };
 
@@ -86,9 +89,6 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_SECTORS:
 		env.sectors = true;
-		break;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
