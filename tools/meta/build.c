@@ -61,47 +61,44 @@ static const char build_doc[] =
 "  dmremap-meta build --remaps 1000000 --seed 1 --main /dev/sda /dev/sdb\n"
 "  dmremap-meta build -n 20000 --main-sectors 34359738368 --stamp spare.img\n";
 
-static int parse_u64(const char *arg, uint64_t *v, struct argp_state *state)
+/* a number (C syntax: 0x... for hex), or a usage error */
+static uint64_t parse_num(const char *arg, struct argp_state *state)
 {
+	uint64_t v;
 	char *end;
 
 	errno = 0;
-	*v = strtoull(arg, &end, 0);
+	v = strtoull(arg, &end, 0);
 	if (errno || end == arg || *end || arg[0] == '-')
 		argp_error(state, "'%s' is not a number", arg);
-	return 0;
+	return v;
 }
 
 static error_t build_parse(int key, char *arg, struct argp_state *state)
 {
-	uint64_t v;
-
 	switch (key) {
 	case 'n':
-		parse_u64(arg, &bld.b.nr_remaps, state);
+		bld.b.nr_remaps = parse_num(arg, state);
 		bld.have_remaps = true;
 		break;
 	case OPT_SEED:
-		parse_u64(arg, &bld.b.seed, state);
+		bld.b.seed = parse_num(arg, state);
 		break;
 	case OPT_BLOCK_SIZE:
-		parse_u64(arg, &v, state);
-		bld.b.block_size = (uint32_t)v;
+		bld.b.block_size = (uint32_t)parse_num(arg, state);
 		break;
 	case OPT_MAIN:
 		bld.main_path = arg;
 		break;
 	case OPT_MAIN_SECTORS:
-		parse_u64(arg, &bld.b.main_sectors, state);
+		bld.b.main_sectors = parse_num(arg, state);
 		bld.have_sectors = true;
 		break;
 	case OPT_MAIN_LBS:
-		parse_u64(arg, &v, state);
-		bld.b.main_lbs = (uint32_t)v;
+		bld.b.main_lbs = (uint32_t)parse_num(arg, state);
 		break;
 	case OPT_MAIN_PBS:
-		parse_u64(arg, &v, state);
-		bld.b.main_pbs = (uint32_t)v;
+		bld.b.main_pbs = (uint32_t)parse_num(arg, state);
 		break;
 	case OPT_MAIN_ID:
 		if (strlen(arg) >= DMR_MAIN_ID_LEN)

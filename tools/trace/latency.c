@@ -96,24 +96,95 @@ static void json_buckets(struct dmr_json *j, const uint64_t *slots, unsigned int
 	fputc(']', j->f);
 }
 
-static void json_head(struct dmr_json *j, const char *event, double now, double secs,
-		      const char *name, uint32_t kdev)
+/* one report: its snapshot and how it is printed */
+struct report {
+	const struct dmr_iostats_snap *s;
+	struct dmr_devcache *names;
+	bool json;
+	double now, secs;	/* wall clock time of the report, interval */
+	struct dmr_json j;
+};
+
+/* a JSON line begun with what every line of the report has */
+static void json_head(struct report *r, const char *event, uint32_t kdev)
 {
 	char devt[32];
 
-	dmr_json_begin(j, stdout);
-	dmr_json_double(j, "time", now, 6);
-	dmr_json_double(j, "interval_s", secs, 3);
-	dmr_json_str(j, "event", event);
-	dmr_json_str(j, "device", name);
-	dmr_json_str(j, "dev", dmr_devt_str(kdev, devt, sizeof(devt)));
+	dmr_json_begin(&r->j, stdout);
+	dmr_json_double(&r->j, "time", r->now, 6);
+	dmr_json_double(&r->j, "interval_s", r->secs, 3);
+	dmr_json_str(&r->j, "event", event);
+	dmr_json_str(&r->j, "device", dmr_devcache_name(r->names, kdev));
+	dmr_json_str(&r->j, "dev", dmr_devt_str(kdev, devt, sizeof(devt)));
+}
+
+/* counters of (device, op); as text, followed by its latency histograms */
+static void report_io(struct report *r, const struct dmr_iostats_io *io)
+{
+	if (r->json) {
+		json_head(r, "io", io->dev);
+		dmr_json_str(&r->j, "op", dmr_op_name(io->op));
+		dmr_json_u64(&r->j, "ios", io->v.ios);
+		dmr_json_u64(&r->j, "bytes", io->v.bytes);
+		dmr_json_u64(&r->j, "errors", io->v.errors);
+		dmr_json_u64(&r->j, "remapped", io->v.remapped);
+		dmr_json_end(&r->j);
+		return;
+	}
+	printf("\ndevice = %s, op = %s: %llu I/O, %llu bytes, %llu errors, %llu remapped\n",
+	       dmr_devcache_name(r->names, io->dev), dmr_op_name(io->op),
+	       (unsigned long long)io->v.ios, (unsigned long long)io->v.bytes,
+	       (unsigned long long)io->v.errors, (unsigned long long)io->v.remapped);
+	for (size_t k = 0; k < r->s->nr_lat; k++) {
+		const struct dmr_iostats_lat *l = &r->s->lat[k];
+
+		if (l->dev != io->dev || l->op != io->op || !l->v.count)
+			continue;
+		printf("\npath = %s: count %llu, avg %llu ns\n", dmr_path_name(l->path),
+		       (unsigned long long)l->v.count, (unsigned long long)(l->v.sum_ns / l->v.count));
+		dmr_hist_print(stdout, l->v.slots, DMR_IOSTATS_SLOTS, "nsecs");
+	}
+}
+
+/* one latency histogram of (device, op, path): JSON only (text: report_io) */
+static void report_lat_json(struct report *r, const struct dmr_iostats_lat *l)
+{
+	json_head(r, "latency", l->dev);
+	dmr_json_str(&r->j, "op", dmr_op_name(l->op));
+	dmr_json_str(&r->j, "path", dmr_path_name(l->path));
+	dmr_json_u64(&r->j, "count", l->v.count);
+	dmr_json_u64(&r->j, "sum_ns", l->v.sum_ns);
+	json_buckets(&r->j, l->v.slots, DMR_IOSTATS_SLOTS);
+	dmr_json_end(&r->j);
+}
+
+/* metadata commits of a device */
+static void report_md(struct report *r, const struct dmr_iostats_md *m)
+{
+	if (r->json) {
+		json_head(r, "md_commit_latency", m->dev);
+		dmr_json_u64(&r->j, "count", m->v.count);
+		dmr_json_u64(&r->j, "sum_ns", m->v.sum_ns);
+		dmr_json_u64(&r->j, "errors", m->v.errors);
+		dmr_json_u64(&r->j, "entries", m->v.entries);
+		json_buckets(&r->j, m->v.slots, DMR_IOSTATS_SLOTS);
+		dmr_json_end(&r->j);
+		return;
+	}
+	printf("\ndevice = %s, metadata commits: count %llu, avg %llu ns, %llu errors, %llu entries\n",
+	       dmr_devcache_name(r->names, m->dev), (unsigned long long)m->v.count,
+	       (unsigned long long)(m->v.sum_ns / m->v.count),
+	       (unsigned long long)m->v.errors, (unsigned long long)m->v.entries);
+	dmr_hist_print(stdout, m->v.slots, DMR_IOSTATS_SLOTS, "nsecs");
 }
 
 static void latency_report(const struct dmr_iostats_snap *s, struct dmr_devcache *names, bool json)
 {
-	double now = (double)dmr_clock_ns(CLOCK_REALTIME) / 1e9;
-	double secs = (double)s->interval_ns / 1e9;
-	struct dmr_json j;
+	struct report r = {
+		.s = s, .names = names, .json = json,
+		.now = (double)dmr_clock_ns(CLOCK_REALTIME) / 1e9,
+		.secs = (double)s->interval_ns / 1e9,
+	};
 	bool any = false;
 
 	if (!json) {
@@ -123,78 +194,21 @@ static void latency_report(const struct dmr_iostats_snap *s, struct dmr_devcache
 
 		localtime_r(&t, &tm);
 		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-		printf("\n%s (%.1f s)\n", ts, secs);
+		printf("\n%s (%.1f s)\n", ts, r.secs);
 	}
-	for (size_t i = 0; i < s->nr_io; i++) {
-		const struct dmr_iostats_io *io = &s->io[i];
-		const char *name;
-
-		if (!io->v.ios)
-			continue;
-		any = true;
-		name = dmr_devcache_name(names, io->dev);
-		if (json) {
-			json_head(&j, "io", now, secs, name, io->dev);
-			dmr_json_str(&j, "op", dmr_op_name(io->op));
-			dmr_json_u64(&j, "ios", io->v.ios);
-			dmr_json_u64(&j, "bytes", io->v.bytes);
-			dmr_json_u64(&j, "errors", io->v.errors);
-			dmr_json_u64(&j, "remapped", io->v.remapped);
-			dmr_json_end(&j);
-			continue;
+	for (size_t i = 0; i < s->nr_io; i++)
+		if (s->io[i].v.ios) {
+			report_io(&r, &s->io[i]);
+			any = true;
 		}
-		printf("\ndevice = %s, op = %s: %llu I/O, %llu bytes, %llu errors, %llu remapped\n",
-		       name, dmr_op_name(io->op), (unsigned long long)io->v.ios,
-		       (unsigned long long)io->v.bytes, (unsigned long long)io->v.errors,
-		       (unsigned long long)io->v.remapped);
-		for (size_t k = 0; k < s->nr_lat; k++) {
-			const struct dmr_iostats_lat *l = &s->lat[k];
-
-			if (l->dev != io->dev || l->op != io->op || !l->v.count)
-				continue;
-			printf("\npath = %s: count %llu, avg %llu ns\n", dmr_path_name(l->path),
-			       (unsigned long long)l->v.count,
-			       (unsigned long long)(l->v.sum_ns / l->v.count));
-			dmr_hist_print(stdout, l->v.slots, DMR_IOSTATS_SLOTS, "nsecs");
+	for (size_t k = 0; json && k < s->nr_lat; k++)
+		if (s->lat[k].v.count)
+			report_lat_json(&r, &s->lat[k]);
+	for (size_t k = 0; k < s->nr_md; k++)
+		if (s->md[k].v.count) {
+			report_md(&r, &s->md[k]);
+			any = true;
 		}
-	}
-	for (size_t k = 0; json && k < s->nr_lat; k++) {
-		const struct dmr_iostats_lat *l = &s->lat[k];
-
-		if (!l->v.count)
-			continue;
-		json_head(&j, "latency", now, secs, dmr_devcache_name(names, l->dev), l->dev);
-		dmr_json_str(&j, "op", dmr_op_name(l->op));
-		dmr_json_str(&j, "path", dmr_path_name(l->path));
-		dmr_json_u64(&j, "count", l->v.count);
-		dmr_json_u64(&j, "sum_ns", l->v.sum_ns);
-		json_buckets(&j, l->v.slots, DMR_IOSTATS_SLOTS);
-		dmr_json_end(&j);
-	}
-	for (size_t k = 0; k < s->nr_md; k++) {
-		const struct dmr_iostats_md *m = &s->md[k];
-		const char *name;
-
-		if (!m->v.count)
-			continue;
-		any = true;
-		name = dmr_devcache_name(names, m->dev);
-		if (json) {
-			json_head(&j, "md_commit_latency", now, secs, name, m->dev);
-			dmr_json_u64(&j, "count", m->v.count);
-			dmr_json_u64(&j, "sum_ns", m->v.sum_ns);
-			dmr_json_u64(&j, "errors", m->v.errors);
-			dmr_json_u64(&j, "entries", m->v.entries);
-			json_buckets(&j, m->v.slots, DMR_IOSTATS_SLOTS);
-			dmr_json_end(&j);
-			continue;
-		}
-		printf("\ndevice = %s, metadata commits: count %llu, avg %llu ns, %llu errors, %llu entries\n",
-		       name, (unsigned long long)m->v.count,
-		       (unsigned long long)(m->v.sum_ns / m->v.count),
-		       (unsigned long long)m->v.errors, (unsigned long long)m->v.entries);
-		dmr_hist_print(stdout, m->v.slots, DMR_IOSTATS_SLOTS, "nsecs");
-	}
 	if (!json && !any)
 		printf("no completed I/O\n");
 	fflush(stdout);
