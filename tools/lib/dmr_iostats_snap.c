@@ -98,8 +98,16 @@ static uint64_t sub(uint64_t a, uint64_t b)
 	return a >= b ? a - b : a;
 }
 
-static void lat_sub(struct dmr_iostats_latval *o, const struct dmr_iostats_latval *a, const struct dmr_iostats_latval *b)
+/*
+ * The entry subtractions of dmr_iostats_snap_delta(): o = a - b, where a
+ * and b have the same key (o holds a copy of a's).
+ */
+static void lat_sub(void *out, const void *cur, const void *prev)
 {
+	struct dmr_iostats_latval *o = &((struct dmr_iostats_lat *)out)->v;
+	const struct dmr_iostats_latval *a = &((const struct dmr_iostats_lat *)cur)->v;
+	const struct dmr_iostats_latval *b = &((const struct dmr_iostats_lat *)prev)->v;
+
 	if (a->count < b->count) {	/* recreated: take it whole */
 		*o = *a;
 		return;
@@ -110,8 +118,12 @@ static void lat_sub(struct dmr_iostats_latval *o, const struct dmr_iostats_latva
 	o->sum_ns = sub(a->sum_ns, b->sum_ns);
 }
 
-static void io_sub(struct dmr_iostats_ioval *o, const struct dmr_iostats_ioval *a, const struct dmr_iostats_ioval *b)
+static void io_sub(void *out, const void *cur, const void *prev)
 {
+	struct dmr_iostats_ioval *o = &((struct dmr_iostats_io *)out)->v;
+	const struct dmr_iostats_ioval *a = &((const struct dmr_iostats_io *)cur)->v;
+	const struct dmr_iostats_ioval *b = &((const struct dmr_iostats_io *)prev)->v;
+
 	if (a->ios < b->ios) {
 		*o = *a;
 		return;
@@ -122,8 +134,12 @@ static void io_sub(struct dmr_iostats_ioval *o, const struct dmr_iostats_ioval *
 	o->remapped = sub(a->remapped, b->remapped);
 }
 
-static void md_sub(struct dmr_iostats_mdval *o, const struct dmr_iostats_mdval *a, const struct dmr_iostats_mdval *b)
+static void md_sub(void *out, const void *cur, const void *prev)
 {
+	struct dmr_iostats_mdval *o = &((struct dmr_iostats_md *)out)->v;
+	const struct dmr_iostats_mdval *a = &((const struct dmr_iostats_md *)cur)->v;
+	const struct dmr_iostats_mdval *b = &((const struct dmr_iostats_md *)prev)->v;
+
 	if (a->count < b->count) {
 		*o = *a;
 		return;
@@ -136,12 +152,31 @@ static void md_sub(struct dmr_iostats_mdval *o, const struct dmr_iostats_mdval *
 	o->entries = sub(a->entries, b->entries);
 }
 
+/*
+ * out[i] = cur[i] - the entry of prev with the same key, where there is
+ * one: a merge walk, both arrays sorted by cmp
+ */
+static void sub_matching(void *out, const void *cur, size_t n, const void *prev, size_t pn,
+			 size_t size, int (*cmp)(const void *, const void *),
+			 void (*entry_sub)(void *, const void *, const void *))
+{
+	const unsigned char *c = cur, *p = prev;
+	unsigned char *o = out;
+	size_t j = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		while (j < pn && cmp(p + j * size, c + i * size) < 0)
+			j++;
+		if (j < pn && !cmp(p + j * size, c + i * size))
+			entry_sub(o + i * size, c + i * size, p + j * size);
+	}
+}
+
 int dmr_iostats_snap_delta(const struct dmr_iostats_snap *cur,
 			   const struct dmr_iostats_snap *prev,
 			   struct dmr_iostats_snap *out)
 {
 	struct dmr_iostats_snap t = *cur;
-	size_t j;
 
 	t.lat = NULL;
 	t.io = NULL;
@@ -154,28 +189,12 @@ int dmr_iostats_snap_delta(const struct dmr_iostats_snap *cur,
 		return 0;
 	}
 
-	/* merge walks: both sides sorted by key */
-	j = 0;
-	for (size_t i = 0; i < t.nr_lat; i++) {
-		while (j < prev->nr_lat && cmp_lat(&prev->lat[j], &cur->lat[i]) < 0)
-			j++;
-		if (j < prev->nr_lat && !cmp_lat(&prev->lat[j], &cur->lat[i]))
-			lat_sub(&t.lat[i].v, &cur->lat[i].v, &prev->lat[j].v);
-	}
-	j = 0;
-	for (size_t i = 0; i < t.nr_io; i++) {
-		while (j < prev->nr_io && cmp_io(&prev->io[j], &cur->io[i]) < 0)
-			j++;
-		if (j < prev->nr_io && !cmp_io(&prev->io[j], &cur->io[i]))
-			io_sub(&t.io[i].v, &cur->io[i].v, &prev->io[j].v);
-	}
-	j = 0;
-	for (size_t i = 0; i < t.nr_md; i++) {
-		while (j < prev->nr_md && cmp_md(&prev->md[j], &cur->md[i]) < 0)
-			j++;
-		if (j < prev->nr_md && !cmp_md(&prev->md[j], &cur->md[i]))
-			md_sub(&t.md[i].v, &cur->md[i].v, &prev->md[j].v);
-	}
+	sub_matching(t.lat, cur->lat, cur->nr_lat, prev->lat, prev->nr_lat, sizeof(*t.lat),
+		     cmp_lat, lat_sub);
+	sub_matching(t.io, cur->io, cur->nr_io, prev->io, prev->nr_io, sizeof(*t.io), cmp_io,
+		     io_sub);
+	sub_matching(t.md, cur->md, cur->nr_md, prev->md, prev->nr_md, sizeof(*t.md), cmp_md,
+		     md_sub);
 	*out = t;
 	return 0;
 }
