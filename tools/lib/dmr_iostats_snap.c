@@ -4,6 +4,7 @@
  * copies and lookups on snapshots.  No libbpf here (unit-tested).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,85 +93,58 @@ int dmr_iostats_snap_copy(struct dmr_iostats_snap *dst, const struct dmr_iostats
 	return 0;
 }
 
-/* a - b, or a when a counter went backwards (the entry was recreated) */
-static uint64_t sub(uint64_t a, uint64_t b)
-{
-	return a >= b ? a - b : a;
-}
-
 /*
- * The entry subtractions of dmr_iostats_snap_delta(): o = a - b, where a
- * and b have the same key (o holds a copy of a's).
+ * A value of the snapshot: u64 counters only (dmr_iostats.h).  One table's
+ * layout: entries of `size` bytes, the value at val_off, val_size bytes,
+ * its count (of I/Os or commits) at count_off within the value.
  */
-static void lat_sub(void *out, const void *cur, const void *prev)
+struct table {
+	size_t size, val_off, val_size, count_off;
+	int (*cmp)(const void *, const void *);
+};
+
+/*
+ * o = a - b counter by counter; when the count went backwards the entry
+ * was recreated (forgotten, then seen again): a whole.  A single counter
+ * smaller than before is taken as it is.
+ */
+static void value_sub(uint64_t *o, const uint64_t *a, const uint64_t *b, const struct table *t)
 {
-	struct dmr_iostats_latval *o = &((struct dmr_iostats_lat *)out)->v;
-	const struct dmr_iostats_latval *a = &((const struct dmr_iostats_lat *)cur)->v;
-	const struct dmr_iostats_latval *b = &((const struct dmr_iostats_lat *)prev)->v;
+	size_t words = t->val_size / sizeof(uint64_t), count = t->count_off / sizeof(uint64_t);
 
-	if (a->count < b->count) {	/* recreated: take it whole */
-		*o = *a;
-		return;
-	}
-	for (int i = 0; i < DMR_IOSTATS_SLOTS; i++)
-		o->slots[i] = sub(a->slots[i], b->slots[i]);
-	o->count = a->count - b->count;
-	o->sum_ns = sub(a->sum_ns, b->sum_ns);
-}
-
-static void io_sub(void *out, const void *cur, const void *prev)
-{
-	struct dmr_iostats_ioval *o = &((struct dmr_iostats_io *)out)->v;
-	const struct dmr_iostats_ioval *a = &((const struct dmr_iostats_io *)cur)->v;
-	const struct dmr_iostats_ioval *b = &((const struct dmr_iostats_io *)prev)->v;
-
-	if (a->ios < b->ios) {
-		*o = *a;
-		return;
-	}
-	o->ios = a->ios - b->ios;
-	o->bytes = sub(a->bytes, b->bytes);
-	o->errors = sub(a->errors, b->errors);
-	o->remapped = sub(a->remapped, b->remapped);
-}
-
-static void md_sub(void *out, const void *cur, const void *prev)
-{
-	struct dmr_iostats_mdval *o = &((struct dmr_iostats_md *)out)->v;
-	const struct dmr_iostats_mdval *a = &((const struct dmr_iostats_md *)cur)->v;
-	const struct dmr_iostats_mdval *b = &((const struct dmr_iostats_md *)prev)->v;
-
-	if (a->count < b->count) {
-		*o = *a;
-		return;
-	}
-	for (int i = 0; i < DMR_IOSTATS_SLOTS; i++)
-		o->slots[i] = sub(a->slots[i], b->slots[i]);
-	o->count = a->count - b->count;
-	o->sum_ns = sub(a->sum_ns, b->sum_ns);
-	o->errors = sub(a->errors, b->errors);
-	o->entries = sub(a->entries, b->entries);
+	for (size_t w = 0; w < words; w++)
+		o[w] = a[count] < b[count] || a[w] < b[w] ? a[w] : a[w] - b[w];
 }
 
 /*
- * out[i] = cur[i] - the entry of prev with the same key, where there is
- * one: a merge walk, both arrays sorted by cmp
+ * The value of out[i] = cur[i] - the entry of prev with the same key,
+ * where there is one: a merge walk, both arrays sorted by t->cmp.
  */
 static void sub_matching(void *out, const void *cur, size_t n, const void *prev, size_t pn,
-			 size_t size, int (*cmp)(const void *, const void *),
-			 void (*entry_sub)(void *, const void *, const void *))
+			 const struct table *t)
 {
 	const unsigned char *c = cur, *p = prev;
 	unsigned char *o = out;
 	size_t j = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		while (j < pn && cmp(p + j * size, c + i * size) < 0)
+	for (size_t i = 0; i < n; i++, c += t->size, o += t->size) {
+		while (j < pn && t->cmp(p + j * t->size, c) < 0)
 			j++;
-		if (j < pn && !cmp(p + j * size, c + i * size))
-			entry_sub(o + i * size, c + i * size, p + j * size);
+		if (j < pn && !t->cmp(p + j * t->size, c))
+			value_sub((uint64_t *)(void *)(o + t->val_off),
+				  (const uint64_t *)(const void *)(c + t->val_off),
+				  (const uint64_t *)(const void *)(p + j * t->size + t->val_off), t);
 	}
 }
+
+/* the table of struct `entry`, whose value counts in member `count` */
+#define TABLE(entry, count, cmp)						\
+	{ sizeof(struct entry), offsetof(struct entry, v), sizeof(((struct entry *)0)->v),	\
+	  offsetof(struct entry, v.count) - offsetof(struct entry, v), cmp }
+
+static const struct table lat_table = TABLE(dmr_iostats_lat, count, cmp_lat);
+static const struct table io_table = TABLE(dmr_iostats_io, ios, cmp_io);
+static const struct table md_table = TABLE(dmr_iostats_md, count, cmp_md);
 
 int dmr_iostats_snap_delta(const struct dmr_iostats_snap *cur,
 			   const struct dmr_iostats_snap *prev,
@@ -189,12 +163,9 @@ int dmr_iostats_snap_delta(const struct dmr_iostats_snap *cur,
 		return 0;
 	}
 
-	sub_matching(t.lat, cur->lat, cur->nr_lat, prev->lat, prev->nr_lat, sizeof(*t.lat),
-		     cmp_lat, lat_sub);
-	sub_matching(t.io, cur->io, cur->nr_io, prev->io, prev->nr_io, sizeof(*t.io), cmp_io,
-		     io_sub);
-	sub_matching(t.md, cur->md, cur->nr_md, prev->md, prev->nr_md, sizeof(*t.md), cmp_md,
-		     md_sub);
+	sub_matching(t.lat, cur->lat, cur->nr_lat, prev->lat, prev->nr_lat, &lat_table);
+	sub_matching(t.io, cur->io, cur->nr_io, prev->io, prev->nr_io, &io_table);
+	sub_matching(t.md, cur->md, cur->nr_md, prev->md, prev->nr_md, &md_table);
 	*out = t;
 	return 0;
 }

@@ -194,8 +194,7 @@ static int cmd_build(void)
 
 
 const struct dmr_command meta_build = {
-	.name = "build",
+	.name = "build", .run = cmd_build,
 	.argp = { .options = build_opts, .parser = build_parse, .args_doc = "SPARE",
 		  .doc = build_doc },
-	.run = cmd_build,
 };

@@ -148,9 +148,7 @@ static int cmd_check(void)
 }
 
 const struct dmr_command meta_check = {
-	.name = "check",
+	.name = "check", .cli = &cli, .run = cmd_check,
 	.argp = { .options = check_opts, .parser = check_parse, .args_doc = "SPARE",
 		  .doc = check_doc },
-	.cli = &cli,
-	.run = cmd_check,
 };

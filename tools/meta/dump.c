@@ -45,8 +45,6 @@ static int cmd_dump(void)
 }
 
 const struct dmr_command meta_dump = {
-	.name = "dump",
+	.name = "dump", .cli = &cli, .run = cmd_dump,
 	.argp = { .parser = meta_parse_spare, .args_doc = "SPARE", .doc = dump_doc },
-	.cli = &cli,
-	.run = cmd_dump,
 };

@@ -68,8 +68,7 @@ static int cmd_close(void)
 }
 
 const struct dmr_command setup_close = {
-	.name = "close",
+	.name = "close", .run = cmd_close,
 	.argp = { .options = close_opts, .parser = setup_parse, .args_doc = CLOSE_ARGS,
 		  .doc = close_doc },
-	.run = cmd_close,
 };

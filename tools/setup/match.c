@@ -64,8 +64,7 @@ static int cmd_udev_match(void)
 }
 
 const struct dmr_command setup_udev_match = {
-	.name = "udev-match",
+	.name = "udev-match", .run = cmd_udev_match,
 	.argp = { .options = match_opts, .parser = setup_parse, .args_doc = MATCH_ARGS,
 		  .doc = match_doc },
-	.run = cmd_udev_match,
 };

@@ -129,7 +129,6 @@ static int cmd_open(void)
 }
 
 const struct dmr_command setup_open = {
-	.name = "open",
+	.name = "open", .run = cmd_open,
 	.argp = { .parser = setup_parse, .args_doc = OPEN_ARGS, .doc = open_doc },
-	.run = cmd_open,
 };

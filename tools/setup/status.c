@@ -99,8 +99,6 @@ static int cmd_status(void)
 }
 
 const struct dmr_command setup_status = {
-	.name = "status",
+	.name = "status", .cli = &cli, .run = cmd_status,
 	.argp = { .parser = setup_parse, .args_doc = STATUS_ARGS, .doc = status_doc },
-	.cli = &cli,
-	.run = cmd_status,
 };

@@ -299,8 +299,6 @@ out:
 }
 
 const struct dmr_command trace_events = {
-	.name = "events",
+	.name = "events", .cli = &ev_env.cli, .run = cmd_events,
 	.argp = { .parser = events_parse, .args_doc = "[DEVICE...]", .doc = events_doc },
-	.cli = &ev_env.cli,
-	.run = cmd_events,
 };

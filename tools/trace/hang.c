@@ -309,8 +309,6 @@ out:
 }
 
 const struct dmr_command trace_hang = {
-	.name = "hang",
+	.name = "hang", .cli = &env.cli, .run = cmd_hang,
 	.argp = { .options = opts, .parser = parse, .args_doc = "", .doc = doc },
-	.cli = &env.cli,
-	.run = cmd_hang,
 };

@@ -291,8 +291,6 @@ out:
 }
 
 const struct dmr_command trace_latency = {
-	.name = "latency",
+	.name = "latency", .cli = &lat_env.cli, .run = cmd_latency,
 	.argp = { .parser = latency_parse, .args_doc = "[INTERVAL [COUNT]]", .doc = latency_doc },
-	.cli = &lat_env.cli,
-	.run = cmd_latency,
 };
