@@ -42,9 +42,16 @@ static error_t cli_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_ARG:
 		/* the tool's parser did not take it */
-		if (!cli->no_args)
+		if (cli->no_args)
+			argp_error(state, "unexpected argument '%s'", arg);
+		else if (!cli->args)
 			return ARGP_ERR_UNKNOWN;
-		argp_error(state, "unexpected argument '%s'", arg);
+		else if (cli->nr_args == cli->max_args && cli->args_what)
+			argp_error(state, "at most %d %s", cli->max_args, cli->args_what);
+		else if (cli->nr_args == cli->max_args)
+			argp_error(state, "too many arguments ('%s')", arg);
+		else
+			cli->args[cli->nr_args++] = arg;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -43,11 +43,21 @@ struct dmr_cli {
 	unsigned int opts;	/* DMR_CLI_* */
 	const char *json_doc;	/* -j's help line; NULL: "JSON lines output" */
 	bool no_args;		/* no positional argument ("unexpected argument") */
+	/*
+	 * Positional arguments the front end collects into args[0..max_args)
+	 * when args is set (else the tool's parser takes them); one more is a
+	 * usage error: "at most MAX <args_what>", or "too many arguments
+	 * ('ARG')" without args_what.
+	 */
+	const char **args;
+	int max_args;
+	const char *args_what;
 	/* set by dmr_cli_parse() */
 	bool verbose;		/* libbpf and libdevmapper debug output on stderr */
 	bool json;
 	bool raw_tp;		/* attach with raw_tp even when tp_btf works */
 	unsigned long duration;	/* seconds; 0: until a signal */
+	int nr_args;		/* in args */
 };
 
 /*

@@ -18,10 +18,11 @@ int refuse(const char *cmd, const char *fmt, ...)
 	return EXIT_REFUSED;
 }
 
-struct setup_args env;
+struct setup_args env = { .cli = { .args = env.args, .max_args = DMR_ARRAY_SIZE(env.args) } };
 
 error_t setup_parse(int key, char *arg, struct argp_state *state)
 {
+	(void)state;
 	switch (key) {
 	case 'f':
 		env.force = true;
@@ -29,20 +30,15 @@ error_t setup_parse(int key, char *arg, struct argp_state *state)
 	case 't':
 		env.tab = arg;
 		break;
-	case ARGP_KEY_ARG:
-		if (env.nargs == 4)
-			argp_error(state, "too many arguments ('%s')", arg);
-		env.args[env.nargs++] = arg;
-		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
 }
 
-int setup_nargs(const char *cmd, const char *args_doc, int min, int max)
+int setup_nargs(const char *cmd, const char *args_doc, int nargs, int min, int max)
 {
-	if (env.nargs >= min && env.nargs <= max)
+	if (nargs >= min && nargs <= max)
 		return 0;
 	fprintf(stderr, "%s: expected %s (see '%s -h')\n", cmd, args_doc, cmd);
 	return -1;

@@ -35,7 +35,7 @@ static int cmd_close(void)
 	char sys[32];
 	int ret;
 
-	if (setup_nargs(cmd, CLOSE_ARGS, 1, 1))
+	if (setup_nargs(cmd, CLOSE_ARGS, env.cli.nr_args, 1, 1))
 		return DMR_EXIT_USAGE;
 	name = env.args[0];
 	ret = dmops_info(name, &st);
@@ -68,7 +68,7 @@ static int cmd_close(void)
 }
 
 const struct dmr_command setup_close = {
-	.name = "close", .run = cmd_close,
+	.name = "close", .cli = &env.cli, .run = cmd_close,
 	.argp = { .options = close_opts, .parser = setup_parse, .args_doc = CLOSE_ARGS,
 		  .doc = close_doc },
 };

@@ -37,7 +37,7 @@ static int cmd_udev_match(void)
 	struct stat st;
 	int ret;
 
-	if (setup_nargs(cmd, MATCH_ARGS, 1, 1))
+	if (setup_nargs(cmd, MATCH_ARGS, env.cli.nr_args, 1, 1))
 		return DMR_EXIT_USAGE;
 	if (stat(env.args[0], &st) == 0 && S_ISBLK(st.st_mode))
 		d.rdev = st.st_rdev;
@@ -64,7 +64,7 @@ static int cmd_udev_match(void)
 }
 
 const struct dmr_command setup_udev_match = {
-	.name = "udev-match", .run = cmd_udev_match,
+	.name = "udev-match", .cli = &env.cli, .run = cmd_udev_match,
 	.argp = { .options = match_opts, .parser = setup_parse, .args_doc = MATCH_ARGS,
 		  .doc = match_doc },
 };

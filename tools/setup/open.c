@@ -63,11 +63,11 @@ static int cmd_open(void)
 	uint32_t fmt_block_size;
 	int ret;
 
-	if (setup_nargs(cmd, OPEN_ARGS, 3, 4))
+	if (setup_nargs(cmd, OPEN_ARGS, env.cli.nr_args, 3, 4))
 		return DMR_EXIT_USAGE;
 	name = env.args[0];
 	if (dmr_name_check(name, err, sizeof(err)) ||
-	    dmr_options_parse(env.nargs > 3 ? env.args[3] : NULL, &o, err, sizeof(err))) {
+	    dmr_options_parse(env.cli.nr_args > 3 ? env.args[3] : NULL, &o, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", cmd, err);
 		return DMR_EXIT_USAGE;
 	}
@@ -129,6 +129,6 @@ static int cmd_open(void)
 }
 
 const struct dmr_command setup_open = {
-	.name = "open", .run = cmd_open,
+	.name = "open", .cli = &env.cli, .run = cmd_open,
 	.argp = { .parser = setup_parse, .args_doc = OPEN_ARGS, .doc = open_doc },
 };

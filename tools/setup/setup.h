@@ -19,10 +19,10 @@
 
 /* what the command line gave (one command per run) */
 struct setup_args {
-	const char *args[4];	/* the positional arguments */
-	int nargs;
+	const char *args[4];	/* the positional arguments (cli.args) */
 	bool force;		/* close -f */
 	const char *tab;	/* udev-match -t */
+	struct dmr_cli cli;	/* collects args; status: -j */
 };
 extern struct setup_args env;
 
@@ -30,10 +30,10 @@ extern struct setup_args env;
 error_t setup_parse(int key, char *arg, struct argp_state *state);
 
 /*
- * 0 when min..max positional arguments were given, else -1 with a usage
- * message naming args_doc
+ * 0 when nargs (the positional arguments given) is within min..max, else
+ * -1 with a usage message naming args_doc
  */
-int setup_nargs(const char *cmd, const char *args_doc, int min, int max);
+int setup_nargs(const char *cmd, const char *args_doc, int nargs, int min, int max);
 
 /* "CMD: <message>" on stderr; returns EXIT_REFUSED */
 __attribute__((format(printf, 2, 3)))

@@ -10,7 +10,10 @@
 #include "json.h"
 #include "setup.h"
 
-static struct dmr_cli cli = { .opts = DMR_CLI_JSON, .json_doc = "one JSON object a device" };
+static struct dmr_cli cli = {
+	.opts = DMR_CLI_JSON, .json_doc = "one JSON object a device",
+	.args = env.args, .max_args = DMR_ARRAY_SIZE(env.args),
+};
 
 #define STATUS_ARGS	"[NAME]"
 
@@ -75,10 +78,10 @@ static int cmd_status(void)
 	const char *cmd = PROG " status";
 	int n, found = 0;
 
-	if (setup_nargs(cmd, STATUS_ARGS, 0, 1))
+	if (setup_nargs(cmd, STATUS_ARGS, cli.nr_args, 0, 1))
 		return DMR_EXIT_USAGE;
 	if (access("/sys/module/dm_mod", F_OK) && access("/sys/module/dm_remap", F_OK)) {
-		if (env.nargs)
+		if (cli.nr_args)
 			return refuse(cmd, "no device named %s (device-mapper is not loaded)",
 				      env.args[0]);
 		return 0;
@@ -87,13 +90,13 @@ static int cmd_status(void)
 	if (n < 0)
 		return refuse(cmd, "cannot list device-mapper devices: %s", strerror(-n));
 	for (int i = 0; i < n; i++) {
-		if (env.nargs && strcmp(devs[i].name, env.args[0]))
+		if (cli.nr_args && strcmp(devs[i].name, env.args[0]))
 			continue;
 		print_status(&devs[i]);
 		found++;
 	}
 	dmr_dm_free_list(devs, n);
-	if (env.nargs && !found)
+	if (cli.nr_args && !found)
 		return refuse(cmd, "no remap device named %s", env.args[0]);
 	return 0;
 }

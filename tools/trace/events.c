@@ -30,11 +30,13 @@
 #include "trace.h"
 
 
-static struct events_env {
-	struct dmr_cli cli;
-	int nr_devs;
-	const char *devs[DMR_MAX_FILTER_DEVS];
-} ev_env = { .cli.opts = DMR_CLI_BPF | DMR_CLI_JSON | DMR_CLI_DURATION };
+/* DEVICE...: the devices to trace (none: every device) */
+static const char *devs[DMR_MAX_FILTER_DEVS];
+
+static struct dmr_cli cli = {
+	.opts = DMR_CLI_BPF | DMR_CLI_JSON | DMR_CLI_DURATION,
+	.args = devs, .max_args = DMR_MAX_FILTER_DEVS, .args_what = "devices",
+};
 
 
 static const char events_doc[] =
@@ -51,20 +53,6 @@ static const char events_doc[] =
 "  dmremap-trace events r0 r1        # devices r0 and r1 only\n"
 "  dmremap-trace events -j -d 10     # JSON lines for 10 seconds\n"
 "  dmremap-trace events /dev/dm-0    # by device node\n";
-
-static error_t events_parse(int key, char *arg, struct argp_state *state)
-{
-	switch (key) {
-	case ARGP_KEY_ARG:
-		if (ev_env.nr_devs == DMR_MAX_FILTER_DEVS)
-			argp_error(state, "at most %d devices", DMR_MAX_FILTER_DEVS);
-		ev_env.devs[ev_env.nr_devs++] = arg;
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
 
 struct printer {
 	struct dmr_devcache *names;
@@ -206,10 +194,10 @@ static int cmd_events(void)
 	int ret = 1, n;
 
 
-	bo.verbose = ev_env.cli.verbose;
-	bo.force_raw_tp = ev_env.cli.raw_tp;
+	bo.verbose = cli.verbose;
+	bo.force_raw_tp = cli.raw_tp;
 	bo.need_btf = false;	/* no CO-RE: raw_tp works on kernels without BTF */
-	dmr_dm_set_verbose(ev_env.cli.verbose);
+	dmr_dm_set_verbose(cli.verbose);
 	if (dmr_bpf_check_env(&bo, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
 		return 1;
@@ -220,25 +208,25 @@ static int cmd_events(void)
 		fprintf(stderr, PROG ": cannot open the BPF object: %s\n", strerror(errno));
 		return 1;
 	}
-	for (int i = 0; i < ev_env.nr_devs; i++) {
+	for (int i = 0; i < cli.nr_args; i++) {
 		uint32_t kdev;
-		int r = dmr_dm_resolve(ev_env.devs[i], &kdev);
+		int r = dmr_dm_resolve(devs[i], &kdev);
 
 		if (r) {
-			fprintf(stderr, PROG ": no such dm device '%s'%s%s\n", ev_env.devs[i],
+			fprintf(stderr, PROG ": no such dm device '%s'%s%s\n", devs[i],
 				r == -ENXIO ? "" : ": ", r == -ENXIO ? "" : strerror(-r));
 			goto out;
 		}
 		skel->rodata->filter_devs[i] = kdev;
 	}
-	skel->rodata->nr_filter_devs = (uint32_t)ev_env.nr_devs;
+	skel->rodata->nr_filter_devs = (uint32_t)cli.nr_args;
 
 	if (dmr_bpf_load_attach(skel->obj, &bo, &links, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
 		goto out;
 	}
 
-	pr.json = ev_env.cli.json;
+	pr.json = cli.json;
 	pr.names = dmr_devcache_new();
 	if (!pr.names) {
 		fprintf(stderr, PROG ": out of memory\n");
@@ -258,11 +246,11 @@ static int cmd_events(void)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fprintf(stderr, "Tracing dm_remap events (%s)...%s\n", dmr_attach_mode_name(links.mode),
-		ev_env.cli.duration ? "" : " Hit Ctrl-C to end.");
+		cli.duration ? "" : " Hit Ctrl-C to end.");
 	if (!pr.json)
 		printf("%-15s %-16s %-10s %s\n", "TIME", "DEVICE", "EVENT", "FIELDS");
-	if (ev_env.cli.duration)
-		deadline = dmr_mono_ns() + ev_env.cli.duration * 1000000000ULL;
+	if (cli.duration)
+		deadline = dmr_mono_ns() + cli.duration * 1000000000ULL;
 
 	ret = 0;
 	while (!dmr_should_exit()) {
@@ -299,6 +287,6 @@ out:
 }
 
 const struct dmr_command trace_events = {
-	.name = "events", .cli = &ev_env.cli, .run = cmd_events,
-	.argp = { .parser = events_parse, .args_doc = "[DEVICE...]", .doc = events_doc },
+	.name = "events", .cli = &cli, .run = cmd_events,
+	.argp = { .args_doc = "[DEVICE...]", .doc = events_doc },
 };
