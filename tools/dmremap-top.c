@@ -330,7 +330,7 @@ static int run_interactive(struct top_app *a, struct top_stats *st, struct ring_
 /* the tool, once its arguments are parsed */
 static int run(void)
 {
-	struct dmr_bpf_opts bo = { 0 };
+	struct dmr_bpf_opts bo;
 	struct dmr_bpf_links links = { 0 };
 	struct top_stats *st = NULL;
 	struct events_bpf *ev = NULL;
@@ -346,10 +346,7 @@ static int run(void)
 		return DMR_EXIT_USAGE;
 	}
 
-	bo.verbose = cli.verbose;
-	bo.force_raw_tp = cli.raw_tp;
-	dmr_dm_set_verbose(cli.verbose);
-	if (dmr_bpf_check_env(&bo, err, sizeof(err))) {
+	if (dmr_bpf_setup(&bo, &cli, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
 		return 1;
 	}

@@ -9,6 +9,8 @@
 #include <bpf/libbpf.h>
 
 #include "bpf_attach.h"
+#include "cli.h"
+#include "dm.h"
 
 const char *dmr_sysfs_root = "/sys";
 
@@ -42,6 +44,15 @@ static bool sysfs_exists(const char *fmt, const char *arg)
 static const char *module_of(const struct dmr_bpf_opts *o)
 {
 	return o && o->module ? o->module : DMR_MODULE;
+}
+
+int dmr_bpf_setup(struct dmr_bpf_opts *o, const struct dmr_cli *cli, char *err, size_t len)
+{
+	memset(o, 0, sizeof(*o));
+	o->verbose = cli->verbose;
+	o->force_raw_tp = cli->raw_tp;
+	dmr_dm_set_verbose(cli->verbose);
+	return dmr_bpf_check_env(o, err, len);
 }
 
 bool dmr_have_vmlinux_btf(void)

@@ -53,6 +53,14 @@ void dmr_bpf_set_verbose(bool verbose);
  */
 int dmr_bpf_check_env(const struct dmr_bpf_opts *o, char *err, size_t len);
 
+struct dmr_cli;
+/*
+ * What every BPF tool does with its common options (cli.h): *o from -v and
+ * --raw-tp (no CO-RE, the module's tracepoints), libdevmapper's messages
+ * with -v, then dmr_bpf_check_env(o, err, len), whose result it returns.
+ */
+int dmr_bpf_setup(struct dmr_bpf_opts *o, const struct dmr_cli *cli, char *err, size_t len);
+
 bool dmr_have_vmlinux_btf(void);
 bool dmr_have_module_btf(const char *module);
 

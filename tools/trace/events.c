@@ -184,7 +184,7 @@ static int on_event(void *ctx, void *data, size_t size)
 
 static int cmd_events(void)
 {
-	struct dmr_bpf_opts bo = { 0 };
+	struct dmr_bpf_opts bo;
 	struct dmr_bpf_links links = { 0 };
 	struct events_bpf *skel = NULL;
 	struct ring_buffer *rb = NULL;
@@ -194,11 +194,7 @@ static int cmd_events(void)
 	int ret = 1, n;
 
 
-	bo.verbose = cli.verbose;
-	bo.force_raw_tp = cli.raw_tp;
-	bo.need_btf = false;	/* no CO-RE: raw_tp works on kernels without BTF */
-	dmr_dm_set_verbose(cli.verbose);
-	if (dmr_bpf_check_env(&bo, err, sizeof(err))) {
+	if (dmr_bpf_setup(&bo, &cli, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
 		return 1;
 	}

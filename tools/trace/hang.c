@@ -212,7 +212,7 @@ static int cmd_hang(void)
 {
 	struct hang_scan_opts so = { .ios_fd = -1, .errors_fd = -1 };
 	struct hang_snapshot snap = { 0 };
-	struct dmr_bpf_opts bo = { 0 };
+	struct dmr_bpf_opts bo;
 	struct dmr_bpf_links links = { 0 };
 	struct hang_bpf *skel = NULL;
 	struct hang_state *h;
@@ -220,7 +220,6 @@ static int cmd_hang(void)
 	char err[256];
 	int ret = 1, r;
 
-	dmr_dm_set_verbose(env.cli.verbose);
 	h = calloc(1, sizeof(*h));
 	if (!h) {
 		fprintf(stderr, PROG ": out of memory\n");
@@ -233,10 +232,7 @@ static int cmd_hang(void)
 	so.first = true;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* root (/proc/TID/stack, /proc/TID/mem) and the module, in every mode */
-	bo.verbose = env.cli.verbose;
-	bo.force_raw_tp = env.cli.raw_tp;
-	bo.need_btf = false;
-	if (dmr_bpf_check_env(&bo, err, sizeof(err))) {
+	if (dmr_bpf_setup(&bo, &env.cli, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
 		free(h);
 		return 1;
