@@ -2,22 +2,28 @@
 /*
  * cli.h - the front end every dm-remap tool shares: the common options as
  * one argp child, so that -v, -j, --raw-tp, -d and -h read and behave alike
- * in every tool and command by construction; the usage exit status; number
- * parsing (the clock is clock.h).
+ * in every tool and command by construction; positional arguments; the
+ * usage exit status; number parsing (the clock is clock.h).
  *
- * A tool (or one command of it) names the common options it offers, keeps
- * its own options and parser for the rest, and parses with dmr_cli_parse()
- * instead of argp_parse():
+ * A tool (or one command of a tool) names the common options it offers in
+ * a struct dmr_cli, keeps its own options and parser for the rest, and is
+ * run through command.h, which parses with dmr_cli_parse():
  *
  *	static struct dmr_cli cli = { .opts = DMR_CLI_JSON | DMR_CLI_BPF };
  *
- *	if (dmr_cli_parse(&argp, &cli, NULL, argc, argv))
- *		return DMR_EXIT_USAGE;
- *	if (cli.json) ...
+ *	static int run(void)
+ *	{
+ *		... cli.json, cli.verbose, cli.raw_tp (dmr_bpf_setup()) ...
+ *	}
+ *
+ *	const struct dmr_command tool = {
+ *		.cli = &cli, .run = run,
+ *		.argp = { .options = opts, .parser = parse, .args_doc = "[DEVICE...]", .doc = doc },
+ *	};
  *
  * The hidden -h (help, as --help) is always there; argp adds --help,
  * --usage and, with argp_program_version, -V.  A usage error exits
- * DMR_EXIT_USAGE.  Tools with commands: command.h.
+ * DMR_EXIT_USAGE.
  */
 #ifndef DMR_CLI_H
 #define DMR_CLI_H
