@@ -23,7 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/types.h>
-#include <bpf/libbpf.h>
 
 #include "top/app.h"
 #include "bpf_attach.h"
@@ -31,9 +30,9 @@
 #include "clock.h"
 #include "command.h"
 #include "dm.h"
+#include "dmr_events.h"
 #include "signals.h"
 #include "version.h"
-#include "events.skel.h"
 
 #define PROG "dmremap-top"
 #define DEFAULT_INTERVAL 1.0
@@ -277,7 +276,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static int run_interactive(struct top_app *a, struct top_stats *st, struct ring_buffer *rb)
+static int run_interactive(struct top_app *a, struct top_stats *st, struct dmr_events *ev)
 {
 	uint64_t next, interval_ns, last_draw = 0;
 	long frames = 0;
@@ -306,7 +305,7 @@ static int run_interactive(struct top_app *a, struct top_stats *st, struct ring_
 			interval_ns = (uint64_t)(a->interval_s * 1e9);
 			next = start + interval_ns;
 		}
-		if (rb && ring_buffer__poll(rb, 0) > 0 && a->screen == TOP_SCREEN_DETAIL &&
+		if (ev && dmr_events_poll(ev, 0) > 0 && a->screen == TOP_SCREEN_DETAIL &&
 		    dmr_mono_ns() - last_draw > 200000000ULL) {
 			top_ui_draw(a);
 			last_draw = dmr_mono_ns();
@@ -331,10 +330,8 @@ static int run_interactive(struct top_app *a, struct top_stats *st, struct ring_
 static int run(void)
 {
 	struct dmr_bpf_opts bo;
-	struct dmr_bpf_links links = { 0 };
+	struct dmr_events *ev = NULL;
 	struct top_stats *st = NULL;
-	struct events_bpf *ev = NULL;
-	struct ring_buffer *rb = NULL;
 	bool interactive;
 	char err[256];
 	int ret = 1;
@@ -362,25 +359,15 @@ static int run(void)
 
 	if (interactive) {
 		/* the detail screen's last events: bpf/events.bpf.c, every device */
-		ev = events_bpf__open();
-		if (!ev) {
-			snprintf(err, sizeof(err), "%s", strerror(errno));
-		} else if (!dmr_bpf_load_attach(ev->obj, &bo, &links, err, sizeof(err))) {
-			rb = ring_buffer__new(bpf_map__fd(ev->maps.events), on_event, &app, NULL);
-			if (!rb)
-				snprintf(err, sizeof(err), "%s", strerror(errno));
-		}
-		if (!rb)
+		if (dmr_events_open(&ev, &bo, NULL, 0, on_event, &app, err, sizeof(err)))
 			snprintf(app.message, sizeof(app.message), "events unavailable: %s", err);
 		app.mono_to_real_ns = dmr_mono_to_real_ns();
-		ret = run_interactive(&app, st, rb);
+		ret = run_interactive(&app, st, ev);
 	} else {
 		ret = run_batch(&app, st);
 	}
 
-	ring_buffer__free(rb);
-	dmr_bpf_detach(&links);
-	events_bpf__destroy(ev);
+	dmr_events_close(ev);
 	top_stats_close(st);
 	free(app.rows);
 	free(app.tracks);

@@ -13,20 +13,18 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/types.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
 #include "bpf_attach.h"
 #include "cli.h"
 #include "clock.h"
 #include "devcache.h"
+#include "dmr_events.h"
 #include "dm.h"
 #include "json.h"
 #include "names.h"
 #include "signals.h"
 #include "dm_remap_events.h"
 #include "events.h"
-#include "events.skel.h"
 #include "trace.h"
 
 
@@ -184,45 +182,32 @@ static int on_event(void *ctx, void *data, size_t size)
 
 static int cmd_events(void)
 {
+	uint32_t kdevs[DMR_MAX_FILTER_DEVS];
+	struct dmr_events *ev = NULL;
 	struct dmr_bpf_opts bo;
-	struct dmr_bpf_links links = { 0 };
-	struct events_bpf *skel = NULL;
-	struct ring_buffer *rb = NULL;
-	struct printer pr = { 0 };
+	struct printer pr = { .json = cli.json };
 	uint64_t deadline = 0;
 	char err[256];
 	int ret = 1, n;
-
 
 	if (dmr_bpf_setup(&bo, &cli, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
 		return 1;
 	}
-
-	skel = events_bpf__open();
-	if (!skel) {
-		fprintf(stderr, PROG ": cannot open the BPF object: %s\n", strerror(errno));
-		return 1;
-	}
 	for (int i = 0; i < cli.nr_args; i++) {
-		uint32_t kdev;
-		int r = dmr_dm_resolve(devs[i], &kdev);
+		int r = dmr_dm_resolve(devs[i], &kdevs[i]);
 
 		if (r) {
 			fprintf(stderr, PROG ": no such dm device '%s'%s%s\n", devs[i],
 				r == -ENXIO ? "" : ": ", r == -ENXIO ? "" : strerror(-r));
-			goto out;
+			return 1;
 		}
-		skel->rodata->filter_devs[i] = kdev;
 	}
-	skel->rodata->nr_filter_devs = (uint32_t)cli.nr_args;
-
-	if (dmr_bpf_load_attach(skel->obj, &bo, &links, err, sizeof(err))) {
+	if (dmr_events_open(&ev, &bo, kdevs, cli.nr_args, on_event, &pr, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
-		goto out;
+		return 1;
 	}
-
-	pr.json = cli.json;
+	/* after attaching: a device made meanwhile is named too */
 	pr.names = dmr_devcache_new();
 	if (!pr.names) {
 		fprintf(stderr, PROG ": out of memory\n");
@@ -230,19 +215,13 @@ static int cmd_events(void)
 	}
 	dmr_devcache_prime(pr.names);
 	pr.mono_to_real = dmr_mono_to_real_ns();
-
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &pr, NULL);
-	if (!rb) {
-		fprintf(stderr, PROG ": cannot open the ring buffer: %s\n", strerror(errno));
-		goto out;
-	}
 	if (dmr_signals_install()) {
 		fprintf(stderr, PROG ": cannot install signal handlers: %s\n", strerror(errno));
 		goto out;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	fprintf(stderr, "Tracing dm_remap events (%s)...%s\n", dmr_attach_mode_name(links.mode),
-		cli.duration ? "" : " Hit Ctrl-C to end.");
+	fprintf(stderr, "Tracing dm_remap events (%s)...%s\n",
+		dmr_attach_mode_name(dmr_events_mode(ev)), cli.duration ? "" : " Hit Ctrl-C to end.");
 	if (!pr.json)
 		printf("%-15s %-16s %-10s %s\n", "TIME", "DEVICE", "EVENT", "FIELDS");
 	if (cli.duration)
@@ -260,7 +239,7 @@ static int cmd_events(void)
 			if (deadline - now < 100000000ULL)
 				timeout = (int)((deadline - now) / 1000000ULL) + 1;
 		}
-		n = ring_buffer__poll(rb, timeout);
+		n = dmr_events_poll(ev, timeout);
 		if (n == -EINTR)
 			continue;
 		if (n < 0) {
@@ -269,15 +248,13 @@ static int cmd_events(void)
 			break;
 		}
 	}
-	ring_buffer__consume(rb);
+	dmr_events_consume(ev);
 	fflush(stdout);
-	if (skel->bss->dropped)
+	if (dmr_events_dropped(ev))
 		fprintf(stderr, PROG ": %llu events lost (ring buffer full)\n",
-			(unsigned long long)skel->bss->dropped);
+			(unsigned long long)dmr_events_dropped(ev));
 out:
-	ring_buffer__free(rb);
-	dmr_bpf_detach(&links);
-	events_bpf__destroy(skel);
+	dmr_events_close(ev);
 	dmr_devcache_free(pr.names);
 	return ret;
 }
