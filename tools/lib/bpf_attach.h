@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct bpf_object;
 struct bpf_link;
@@ -52,6 +53,26 @@ void dmr_bpf_set_verbose(bool verbose);
  * Also calls dmr_bpf_set_verbose(o->verbose).
  */
 int dmr_bpf_check_env(const struct dmr_bpf_opts *o, char *err, size_t len);
+
+/*
+ * The device filter of bpf/dev_filter.bpf.h in a skeleton's rodata, set
+ * before load: devs[0..nr) (none: every device).  0, or -EINVAL with the
+ * reason in err when nr is more than the filter holds.
+ */
+#define DMR_BPF_SET_FILTER(rodata, devs, nr, err, len)				\
+	({									\
+		size_t _max = sizeof((rodata)->filter_devs) / sizeof((rodata)->filter_devs[0]); \
+		int _n = (nr), _r = 0;						\
+		if (_n < 0 || (size_t)_n > _max) {				\
+			snprintf(err, len, "at most %zu devices", _max);	\
+			_r = -EINVAL;						\
+		} else {							\
+			for (int _i = 0; _i < _n; _i++)				\
+				(rodata)->filter_devs[_i] = (devs)[_i];		\
+			(rodata)->nr_filter_devs = (uint32_t)_n;		\
+		}								\
+		_r;								\
+	})
 
 struct dmr_cli;
 /*

@@ -35,26 +35,17 @@ int dmr_events_open(struct dmr_events **out, const struct dmr_bpf_opts *o,
 	struct dmr_events *ev;
 	int r;
 
-	*out = NULL;
-	if (nr_devs < 0 || nr_devs > DMR_MAX_FILTER_DEVS) {
-		snprintf(err, len, "at most %d devices", DMR_MAX_FILTER_DEVS);
-		return -EINVAL;
-	}
-	ev = calloc(1, sizeof(*ev));
+	ev = *out = calloc(1, sizeof(*ev));
 	if (!ev) {
 		snprintf(err, len, "out of memory");
 		return -ENOMEM;
 	}
 	ev->skel = events_bpf__open();
-	if (!ev->skel) {
-		r = -errno;
-		snprintf(err, len, "cannot open the BPF object: %s", strerror(errno));
-		goto fail;
-	}
-	for (int i = 0; i < nr_devs; i++)
-		ev->skel->rodata->filter_devs[i] = devs[i];
-	ev->skel->rodata->nr_filter_devs = (uint32_t)nr_devs;
-	r = dmr_bpf_load_attach(ev->skel->obj, o, &ev->links, err, len);
+	r = ev->skel ? DMR_BPF_SET_FILTER(ev->skel->rodata, devs, nr_devs, err, len) : -errno;
+	if (!ev->skel)
+		snprintf(err, len, "cannot open the BPF object: %s", strerror(-r));
+	if (!r)
+		r = dmr_bpf_load_attach(ev->skel->obj, o, &ev->links, err, len);
 	if (r)
 		goto fail;
 	ev->rb = ring_buffer__new(bpf_map__fd(ev->skel->maps.events), fn, ctx, NULL);
@@ -63,10 +54,10 @@ int dmr_events_open(struct dmr_events **out, const struct dmr_bpf_opts *o,
 		snprintf(err, len, "cannot open the ring buffer: %s", strerror(errno));
 		goto fail;
 	}
-	*out = ev;
 	return 0;
 fail:
 	dmr_events_close(ev);
+	*out = NULL;
 	return r ? r : -EINVAL;
 }
 

@@ -53,10 +53,6 @@ int dmr_iostats_open(struct dmr_iostats **out, const struct dmr_iostats_opts *o,
 	bo.need_btf = false;	/* no CO-RE relocations: works without vmlinux BTF */
 	if (dmr_bpf_check_env(&bo, err, len))
 		return -EPERM;
-	if (o->nr_devs < 0 || o->nr_devs > DMR_IOSTATS_MAX_FILTER) {
-		snprintf(err, len, "at most %d devices", DMR_IOSTATS_MAX_FILTER);
-		return -EINVAL;
-	}
 	st = calloc(1, sizeof(*st));
 	if (!st) {
 		snprintf(err, len, "out of memory");
@@ -69,11 +65,9 @@ int dmr_iostats_open(struct dmr_iostats **out, const struct dmr_iostats_opts *o,
 		free(st);
 		return r;
 	}
-	for (int i = 0; i < o->nr_devs; i++)
-		st->skel->rodata->filter_devs[i] = o->devs[i];
-	st->skel->rodata->nr_filter_devs = (uint32_t)o->nr_devs;
-
-	r = dmr_bpf_load_attach(st->skel->obj, &bo, &st->links, err, len);
+	r = DMR_BPF_SET_FILTER(st->skel->rodata, o->devs, o->nr_devs, err, len);
+	if (!r)
+		r = dmr_bpf_load_attach(st->skel->obj, &bo, &st->links, err, len);
 	if (r) {
 		iostats_bpf__destroy(st->skel);
 		free(st);
