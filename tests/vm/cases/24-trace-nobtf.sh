@@ -46,7 +46,7 @@ dmsetup suspend splin || bail "suspend spare"
 nullb_badblocks main "+4096-4103"
 write_at /dev/mapper/r0 "$SCRATCH/a" 2048 &
 WRITER=$!
-sleep 1
+wait_for wq_worker_blocked dm_remap || bail "the remap worker never blocked on the spare"
 dmsetup suspend r0 &
 SUSPENDER=$!
 check_wait "raw_tp: stuck_work remap_worker" \
