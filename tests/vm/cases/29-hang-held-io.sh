@@ -31,6 +31,9 @@ dmsetup suspend r0 || bail "suspend r0"
 blocked_dd() {
 	[ "$(grep -l '^[0-9]* (dd) D' /proc/[0-9]*/stat 2>/dev/null | wc -l)" -eq "$1" ]
 }
+# uptime_s: seconds since the guest booted (CLOCK_BOOTTIME: no sleep in a guest)
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+T0=$(uptime_s)
 WRITERS=
 n=0
 for off in 1024 2048 3072; do
@@ -61,6 +64,9 @@ check "--once: stuck_io r0, target held, 67 I/O, exact age, the oldest at sector
 	has "$ONCE" '"event":"stuck_io","device":"r0","dev":"[0-9]*:[0-9]*","target":"held","count":67,"seconds":[0-9.]*,"age_exact":true,"sector":2048,"count_exact":true,"suspended":true}'
 S=$(json_line "$ONCE" '"target":"held"')
 at_least "--once: the age counts from before the tool (>= 3 s)" 3 "$(json_num "$S" seconds)"
+check "--once: ... and is the bios' own: no older than the first write ($T0 s after boot)" \
+	awk -v a="$(json_num "$S" seconds)" -v t0="$T0" -v t1="$(uptime_s)" \
+	'BEGIN { if (a > t1 - t0) { print a " s > " t1 - t0 " s"; exit 1 } }'
 check "--once: r1, suspended and idle, is not reported" lacks "$ONCE" '"device":"r1"'
 
 TXT=$SCRATCH/once.txt
