@@ -100,4 +100,6 @@ check "hang -h works" sh -c "dmremap-trace hang -h | grep -q stuck_teardown"
 check "hang -V works" sh -c "dmremap-trace hang -V | grep -q dmremap-trace"
 check "a bad threshold is a usage error" sh -c "dmremap-trace hang -t x 2>/dev/null; [ \$? = 2 ]"
 check "no warning in the kernel log" kernel_log_clean
+show_output "$HANG"
+show_output "$HANG.err"
 finish
