@@ -106,15 +106,8 @@ static struct hang_held_dev *held_dev(struct hang_snapshot *s, uint32_t kdev, bo
 			return &s->held[i];
 	if (!add)
 		return NULL;
-	if (s->nr_held == s->cap_held) {
-		int cap = s->cap_held ? s->cap_held * 2 : 8;
-		void *n = realloc(s->held, (size_t)cap * sizeof(*s->held));
-
-		if (!n)
-			return NULL;
-		s->held = n;
-		s->cap_held = cap;
-	}
+	if (!HANG_GROW(s->held, s->nr_held, s->cap_held))
+		return NULL;
 	e = &s->held[s->nr_held++];
 	memset(e, 0, sizeof(*e));
 	e->kdev = kdev;

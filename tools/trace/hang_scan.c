@@ -38,22 +38,6 @@
 #include "hang_scan.h"
 #include "trace.h"
 
-#define GROW(arr, nr, cap)							\
-	({									\
-		int _ok = 1;							\
-		if ((nr) == (cap)) {						\
-			int _c = (cap) ? (cap) * 2 : 8;			\
-			void *_n = realloc((arr), (size_t)_c * sizeof(*(arr)));	\
-			if (_n) {						\
-				(arr) = _n;					\
-				(cap) = _c;					\
-			} else {						\
-				_ok = 0;					\
-			}							\
-		}								\
-		_ok;								\
-	})
-
 struct scan_ctx {
 	struct hang_snapshot *s;
 	const struct hang_scan_opts *o;
@@ -91,7 +75,7 @@ static void scan_worker(struct scan_ctx *c, const struct dmr_ktask *head)
 	snprintf(w->module, sizeof(w->module), "%s", *mod ? mod : "vmlinux");
 	snprintf(w->workqueue, sizeof(w->workqueue), "%s", plus + 1);
 	w->seconds = secs;
-	if (!GROW(c->s->works, c->s->nr_works, c->s->cap_works)) {
+	if (!HANG_GROW(c->s->works, c->s->nr_works, c->s->cap_works)) {
 		c->err = -ENOMEM;
 		return;
 	}
@@ -173,7 +157,7 @@ static void scan_dm_waiter(struct scan_ctx *c, const struct dmr_ktask *head)
 	/* roles of the devices below; unknown once the device left dm's table */
 	if (strcmp(t->device, "unknown"))
 		dmr_dm_remap_legs(t->device, &t->main_dev, &t->spare_dev);
-	if (!GROW(c->s->tdowns, c->s->nr_tdowns, c->s->cap_tdowns)) {
+	if (!HANG_GROW(c->s->tdowns, c->s->nr_tdowns, c->s->cap_tdowns)) {
 		c->err = -ENOMEM;
 		return;
 	}
@@ -279,7 +263,7 @@ static int read_bpf_ios(const struct hang_scan_opts *o, uint64_t now, struct io_
 
 static bool add_io(struct hang_snapshot *s, const struct hang_io *io)
 {
-	if (!GROW(s->ios, s->nr_ios, s->cap_ios))
+	if (!HANG_GROW(s->ios, s->nr_ios, s->cap_ios))
 		return false;
 	s->ios[s->nr_ios++] = *io;
 	return true;
@@ -336,7 +320,7 @@ static struct hang_old_io *old_io_new(struct hang_snapshot *s, const struct dmr_
 {
 	struct hang_old_io *e;
 
-	if (!GROW(s->old, s->nr_old, s->cap_old))
+	if (!HANG_GROW(s->old, s->nr_old, s->cap_old))
 		return NULL;
 	e = &s->old[s->nr_old++];
 	memset(e, 0, sizeof(*e));

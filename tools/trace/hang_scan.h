@@ -13,11 +13,29 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/types.h>
 
 #include "blkdev.h"
 #include "dm.h"
 #include "ktask.h"
+
+/* grow arr (nr used of cap) to make room for one more: 1, or 0 when out of memory */
+#define HANG_GROW(arr, nr, cap)							\
+	({									\
+		int _ok = 1;							\
+		if ((nr) == (cap)) {						\
+			int _c = (cap) ? (cap) * 2 : 8;			\
+			void *_n = realloc((arr), (size_t)_c * sizeof(*(arr)));	\
+			if (_n) {						\
+				(arr) = _n;					\
+				(cap) = _c;					\
+			} else {						\
+				_ok = 0;					\
+			}							\
+		}								\
+		_ok;								\
+	})
 
 /* stalls followed at once; more are counted, never repeated */
 #define HANG_MAX_STALLS		1024
