@@ -4,6 +4,7 @@
  *   hang_scan.c  what is stuck now, from the kernel's own state (/proc,
  *                sysfs) and the I/O start times of bpf/hang.bpf.c
  *   hang_held.c  I/O dm core holds for a suspended remap device (bpf/held.bpf.c)
+ *   hang_held_judge.c  what it saw, as a stuck_io report (target held)
  *   hang_report.c  text and JSON lines for each stall
  *   hang.c       the command: options, the stall table (each stall
  *                reported once and once more when it clears), the loop
@@ -154,6 +155,11 @@ void hang_held_close(struct hang_held *hh);
 int hang_held_scan(struct hang_snapshot *s, const struct hang_scan_opts *o,
 		   const struct dmr_dm_dev *d, uint64_t look_ns, double waited,
 		   struct hang_io *io);
+/* the same from what the program saw, h (hang_held_judge.c; count 0: nothing) */
+struct dmr_held;
+int hang_held_judge(struct hang_snapshot *s, const struct hang_scan_opts *o,
+		    const struct dmr_dm_dev *d, const struct dmr_held *h, double waited,
+		    struct hang_io *io);
 
 /* output (hang_report.c) */
 struct hang_out {
