@@ -53,7 +53,7 @@ FIO=$!
 check_wait "fio has its 64 writes in flight" sh -c \
 	"grep -q '^208 ' /proc/[0-9]*/task/*/syscall"
 check_eq "dm counts none of them in flight" "0 0" \
-	"$(cat "/sys/dev/block/$(dm_devt r0)/inflight" | tr -s ' ' | sed 's/^ //')"
+	"$(awk '{ print $1, $2 }' "/sys/dev/block/$(dm_devt r0)/inflight")"
 sleep 3		# the oldest write is >= 3 s old before any tracer
 
 ONCE=$SCRATCH/once.json
