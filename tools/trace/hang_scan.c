@@ -14,6 +14,8 @@
  *   comes from the frames; in-flight I/O and the devices below from sysfs.
  * - I/O: /sys/block/dm-N/inflight of each remap device; the I/Os issued
  *   while the tool runs have their start time and sector in the BPF map.
+ * - I/O held in dm core for a suspended remap device: what bpf/held.bpf.c
+ *   saw in this scan's status calls (hang_held.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,22 +37,6 @@
 #include "hang.h"		/* bpf/hang.h: the map layouts */
 #include "hang_scan.h"
 #include "trace.h"
-
-#define GROW(arr, nr, cap)							\
-	({									\
-		int _ok = 1;							\
-		if ((nr) == (cap)) {						\
-			int _c = (cap) ? (cap) * 2 : 8;			\
-			void *_n = realloc((arr), (size_t)_c * sizeof(*(arr)));	\
-			if (_n) {						\
-				(arr) = _n;					\
-				(cap) = _c;					\
-			} else {						\
-				_ok = 0;					\
-			}							\
-		}								\
-		_ok;								\
-	})
 
 struct scan_ctx {
 	struct hang_snapshot *s;
@@ -89,7 +75,7 @@ static void scan_worker(struct scan_ctx *c, const struct dmr_ktask *head)
 	snprintf(w->module, sizeof(w->module), "%s", *mod ? mod : "vmlinux");
 	snprintf(w->workqueue, sizeof(w->workqueue), "%s", plus + 1);
 	w->seconds = secs;
-	if (!GROW(c->s->works, c->s->nr_works, c->s->cap_works)) {
+	if (!HANG_GROW(c->s->works, c->s->nr_works, c->s->cap_works)) {
 		c->err = -ENOMEM;
 		return;
 	}
@@ -171,7 +157,7 @@ static void scan_dm_waiter(struct scan_ctx *c, const struct dmr_ktask *head)
 	/* roles of the devices below; unknown once the device left dm's table */
 	if (strcmp(t->device, "unknown"))
 		dmr_dm_remap_legs(t->device, &t->main_dev, &t->spare_dev);
-	if (!GROW(c->s->tdowns, c->s->nr_tdowns, c->s->cap_tdowns)) {
+	if (!HANG_GROW(c->s->tdowns, c->s->nr_tdowns, c->s->cap_tdowns)) {
 		c->err = -ENOMEM;
 		return;
 	}
@@ -277,7 +263,7 @@ static int read_bpf_ios(const struct hang_scan_opts *o, uint64_t now, struct io_
 
 static bool add_io(struct hang_snapshot *s, const struct hang_io *io)
 {
-	if (!GROW(s->ios, s->nr_ios, s->cap_ios))
+	if (!HANG_GROW(s->ios, s->nr_ios, s->cap_ios))
 		return false;
 	s->ios[s->nr_ios++] = *io;
 	return true;
@@ -334,7 +320,7 @@ static struct hang_old_io *old_io_new(struct hang_snapshot *s, const struct dmr_
 {
 	struct hang_old_io *e;
 
-	if (!GROW(s->old, s->nr_old, s->cap_old))
+	if (!HANG_GROW(s->old, s->nr_old, s->cap_old))
 		return NULL;
 	e = &s->old[s->nr_old++];
 	memset(e, 0, sizeof(*e));
@@ -427,16 +413,33 @@ static int scan_old_io(struct hang_snapshot *s, const struct hang_scan_opts *o,
 	return add_io(s, &io) ? 0 : -ENOMEM;
 }
 
+static int scan_held_io(struct hang_snapshot *s, const struct hang_scan_opts *o,
+			const struct dmr_dm_dev *d, uint64_t look_ns, double waited)
+{
+	struct hang_io io;
+	int r = hang_held_scan(s, o, d, look_ns, waited, &io);
+
+	if (r <= 0)
+		return r;
+	return add_io(s, &io) ? 0 : -ENOMEM;
+}
+
 static int scan_ios(struct hang_snapshot *s, const struct hang_scan_opts *o)
 {
 	static struct io_acc acc[IO_ACC_MAX];
 	struct dmr_dm_dev *devs = NULL;
 	struct dmr_blk *blk = NULL;
 	int nr_acc, nr_devs, ret = 0;
+	/* the status calls of the list run bpf/held.bpf.c: what it saw from now on */
+	uint64_t look_ns = clock_ns(CLOCK_MONOTONIC);
 
+	for (int i = 0; i < s->nr_held; i++)
+		s->held[i].seen = false;
 	nr_devs = dmr_dm_list_remap(&devs);
-	if (nr_devs <= 0)
+	if (nr_devs <= 0) {
+		s->nr_held = 0;
 		return 0;	/* no dm or no remap device: nothing to report */
+	}
 	blk = calloc((size_t)nr_devs, sizeof(*blk));
 	if (!blk) {
 		ret = -ENOMEM;
@@ -482,6 +485,15 @@ static int scan_ios(struct hang_snapshot *s, const struct hang_scan_opts *o)
 		}
 		dmr_blk_kname_of(d->kdev, kname, sizeof(kname));
 		ret = scan_old_io(s, o, d, kname, &blk[i], tracked);
+		if (!ret)
+			ret = scan_held_io(s, o, d, look_ns, teardown_age_of(s, kname));
+	}
+	/* forget the devices of unknown-age held I/O that are gone */
+	for (int i = 0; i < s->nr_held;) {
+		if (s->held[i].seen)
+			i++;
+		else
+			s->held[i] = s->held[--s->nr_held];
 	}
 out:
 	free(blk);
@@ -530,6 +542,7 @@ int hang_scan(struct hang_snapshot *s, const struct hang_scan_opts *o)
 void hang_snapshot_free(struct hang_snapshot *s)
 {
 	free(s->old);
+	free(s->held);
 	free(s->works);
 	free(s->tdowns);
 	free(s->ios);
