@@ -653,8 +653,8 @@ static void read_entries(struct dmr_meta *m, int fd, void *buf, struct block_rea
 
 		if (!(i % DMR_ENTRIES_PER_BLOCK))
 			for (unsigned int c = 0; c < DMR_TABLE_COPIES; c++)
-				blocks[t].got[c] = read_block(fd, dmr_table_md_block(&m->geometry, c, t),
-							      data[c]);
+				blocks[t].got[c] = read_block(fd,
+						dmr_table_md_block(&m->geometry, c, t), data[c]);
 		choose_entry(m, data, &blocks[t], i, &m->entries[i]);
 	}
 }
@@ -680,7 +680,8 @@ static int report_block_damage(struct dmr_meta *m, const struct block_read *br, 
 		else if (br->got[c] < DMR_MD_BLOCK_SIZE)
 			snprintf(msg, sizeof(msg), "table copy %c block %" PRIu64 " (metadata block %"
 				 PRIu64 ") lies beyond the end of the device: its entries are read "
-				 "from copy %c", dmr_copy_letter(c), t, md_block, dmr_copy_letter(!c));
+				 "from copy %c", dmr_copy_letter(c), t, md_block,
+				 dmr_copy_letter(!c));
 		else
 			snprintf(msg, sizeof(msg), "table copy %c block %" PRIu64 " (metadata block %"
 				 PRIu64 ") has %u bad entr%s, good in copy %c; the next commit "
@@ -851,7 +852,8 @@ static int report_unlisted(struct dmr_meta *m, const struct kind *kinds)
 {
 	for (size_t k = 0; k < TK_NR; k++)
 		if (kinds[k].count > MAX_LISTED_PER_KIND)
-			ADD(m, kinds[k].sev, kinds[k].code, -1, "... and %" PRIu64 " more %s, not listed",
+			ADD(m, kinds[k].sev, kinds[k].code, -1,
+			    "... and %" PRIu64 " more %s, not listed",
 			    kinds[k].count - MAX_LISTED_PER_KIND, kinds[k].what);
 	return 0;
 }
@@ -940,7 +942,8 @@ static int not_formatted(struct dmr_meta *m, const unsigned char *probe, size_t 
 		    m->slot[i].csum_computed == m->slot[i].sb.csum) {
 			ADD(m, DMR_SEV_ERROR, "old_version", -1,
 			    "dm-remap metadata of format version 1 (slot %c): neither this tool nor "
-			    "the module reads it any more; see docs/on-disk-format.md", dmr_copy_letter(i));
+			    "the module reads it any more; see docs/on-disk-format.md",
+			    dmr_copy_letter(i));
 			return 0;
 		}
 	if (m->slot[0].magic_ok || m->slot[1].magic_ok ||
