@@ -7,7 +7,8 @@
  * Optional arguments, in any order, each at most once:
  *   block_size <bytes>   power of two, 512..65536 (default 4096)
  *   no_auto_remap        remap only through the "remap" message
- *   scrub_rate <KiB/s>   background scrub speed (default 0: on request)
+ *   scrub_rate <KiB/s>   background scrub speed, 0..16777216 (16 GiB/s;
+ *                        default 0: scrub only on request)
  *   format               allow formatting a spare holding unknown data
  *
  * Only the syntax is checked here; checks that need the devices (sizes,
@@ -19,21 +20,30 @@
 #include <linux/log2.h>
 #include <linux/string.h>
 
-/* The value of a "<name> <value>" pair; ti->error names the pair. */
-static int parse_uint(struct dm_arg_set *as, unsigned int *value,
-		      char *missing, char *invalid, char **error)
-{
-	const char *word = dm_shift_arg(as);
+/*
+ * The numeric values, their ranges and the reason a bad one is refused
+ * with (missing, not a number, out of range): dm_read_arg() checks all
+ * three.  block_size must also be a power of two (checked after).
+ */
+static const struct dm_arg block_size_arg = {
+	REMAP_MIN_BLOCK_SIZE, REMAP_MAX_BLOCK_SIZE,
+	"block_size must be a power of two from 512 to 65536"
+};
 
-	if (!word) {
+static const struct dm_arg scrub_rate_arg = {
+	0, REMAP_MAX_SCRUB_RATE,
+	"scrub_rate must be a number of KiB/s from 0 to 16777216 (16 GiB/s)"
+};
+
+/* The value of a "<name> <value>" pair, as dm-flakey reads its features. */
+static int read_value(struct dm_arg_set *as, const struct dm_arg *arg,
+		      unsigned int *value, char *missing, char **error)
+{
+	if (!as->argc) {
 		*error = missing;
 		return -EINVAL;
 	}
-	if (kstrtouint(word, 10, value)) {
-		*error = invalid;
-		return -EINVAL;
-	}
-	return 0;
+	return dm_read_arg(arg, as, value, error);
 }
 
 static int parse_optional(struct dm_arg_set *as, struct remap_args *args,
@@ -64,16 +74,20 @@ static int parse_optional(struct dm_arg_set *as, struct remap_args *args,
 				return -EINVAL;
 			}
 			seen_block_size = true;
-			r = parse_uint(as, &args->block_size, "block_size needs a value",
-				       "block_size is not a number", error);
+			r = read_value(as, &block_size_arg, &args->block_size,
+				       "block_size needs a value", error);
+			if (!r && !is_power_of_2(args->block_size)) {
+				*error = block_size_arg.error;
+				r = -EINVAL;
+			}
 		} else if (!strcasecmp(word, "scrub_rate")) {
 			if (seen_scrub_rate) {
 				*error = "scrub_rate given twice";
 				return -EINVAL;
 			}
 			seen_scrub_rate = true;
-			r = parse_uint(as, &args->scrub_rate, "scrub_rate needs a value",
-				       "scrub_rate is not a number", error);
+			r = read_value(as, &scrub_rate_arg, &args->scrub_rate,
+				       "scrub_rate needs a value", error);
 		} else if (!strcasecmp(word, "no_auto_remap")) {
 			if (args->no_auto_remap) {
 				*error = "no_auto_remap given twice";
@@ -98,17 +112,6 @@ static int parse_optional(struct dm_arg_set *as, struct remap_args *args,
 			return -EINVAL;
 		}
 		nr -= before - as->argc;
-	}
-
-	if (args->scrub_rate > REMAP_MAX_SCRUB_RATE) {
-		*error = "scrub_rate must be at most 16777216 KiB/s (16 GiB/s)";
-		return -EINVAL;
-	}
-	if (args->block_size < REMAP_MIN_BLOCK_SIZE ||
-	    args->block_size > REMAP_MAX_BLOCK_SIZE ||
-	    !is_power_of_2(args->block_size)) {
-		*error = "block_size must be a power of two from 512 to 65536";
-		return -EINVAL;
 	}
 	return 0;
 }
