@@ -38,8 +38,9 @@ VM_MODULE_DIR := $(BUILD)/$(KSERIES)/src/module
 VM_NOTRACE_DIR := $(BUILD)/$(KSERIES)/src/module-notrace
 VM_IMAGE := $(BUILD)/vm/$(KSERIES)/initramfs.cpio
 # The headers the module shares with the BPF programs and the tools: the
-# tracepoint codes and the status key table (module/Kbuild: -I../bpf).
-SHARED_HDRS := bpf/dm_remap_events.h bpf/dm_remap_status.h
+# tracepoint codes, the status key table and the table line's ranges
+# (module/Kbuild: -I../bpf).
+SHARED_HDRS := bpf/dm_remap_events.h bpf/dm_remap_status.h bpf/dm_remap_limits.h
 MODULE_SRC := $(filter-out %/dm-remap-probes.h %/dm-remap-version.h,$(wildcard module/*.c module/*.h)) \
 	module/Kbuild \
 	$(SHARED_HDRS)

@@ -19,6 +19,7 @@
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/string.h>
+#include <linux/stringify.h>
 
 /*
  * The numeric values, their ranges and the reason a bad one is refused
@@ -26,13 +27,16 @@
  * three.  block_size must also be a power of two (checked after).
  */
 static const struct dm_arg block_size_arg = {
-	REMAP_MIN_BLOCK_SIZE, REMAP_MAX_BLOCK_SIZE,
-	"block_size must be a power of two from 512 to 65536"
+	DM_REMAP_MIN_BLOCK_SIZE, DM_REMAP_MAX_BLOCK_SIZE,
+	"block_size must be a power of two from "
+	__stringify(DM_REMAP_MIN_BLOCK_SIZE) " to "
+	__stringify(DM_REMAP_MAX_BLOCK_SIZE)
 };
 
 static const struct dm_arg scrub_rate_arg = {
-	0, REMAP_MAX_SCRUB_RATE,
-	"scrub_rate must be a number of KiB/s from 0 to 16777216 (16 GiB/s)"
+	0, DM_REMAP_MAX_SCRUB_RATE,
+	"scrub_rate must be a number of KiB/s from 0 to "
+	__stringify(DM_REMAP_MAX_SCRUB_RATE) " (16 GiB/s)"
 };
 
 /* The value of a "<name> <value>" pair, as dm-flakey reads its features. */
@@ -123,7 +127,7 @@ int remap_parse_args(struct dm_target *ti, unsigned int argc, char **argv,
 	int r;
 
 	memset(args, 0, sizeof(*args));
-	args->block_size = REMAP_DEFAULT_BLOCK_SIZE;
+	args->block_size = DM_REMAP_DEFAULT_BLOCK_SIZE;
 
 	if (argc < 2) {
 		ti->error = "Need <main_dev> <spare_dev> [<#opt_args> <opt_args>...]";
