@@ -39,12 +39,28 @@ static const struct dm_arg scrub_rate_arg = {
 	__stringify(DM_REMAP_MAX_SCRUB_RATE) " (16 GiB/s)"
 };
 
+/*
+ * dm_read_arg() and dm_read_arg_group() parse with sscanf("%u"), which
+ * wraps a number above UINT_MAX ("4294971392" would read as 4096): the
+ * next word must pass kstrtouint() before they see it.
+ */
+static bool next_is_uint(struct dm_arg_set *as)
+{
+	unsigned int v;
+
+	return as->argc && !kstrtouint(as->argv[0], 10, &v);
+}
+
 /* The value of a "<name> <value>" pair, as dm-flakey reads its features. */
 static int read_value(struct dm_arg_set *as, const struct dm_arg *arg,
 		      unsigned int *value, char *missing, char **error)
 {
 	if (!as->argc) {
 		*error = missing;
+		return -EINVAL;
+	}
+	if (!next_is_uint(as)) {
+		*error = arg->error;
 		return -EINVAL;
 	}
 	return dm_read_arg(arg, as, value, error);
@@ -64,6 +80,10 @@ static int parse_optional(struct dm_arg_set *as, struct remap_args *args,
 	if (!as->argc)
 		return 0;
 
+	if (!next_is_uint(as)) {
+		*error = group.error;
+		return -EINVAL;
+	}
 	r = dm_read_arg_group(&group, as, &nr, error);
 	if (r)
 		return r;
