@@ -157,6 +157,18 @@ static void status_keys_match_golden(void **state)
 		fail_msg("golden has %d keys, the table %d", k, DMR_ST_NR_KEYS);
 }
 
+/* the words printed back are the table's, unknown values a '?' */
+static void status_words(void **state)
+{
+	(void)state;
+	assert_string_equal(dmr_mode_word(DMR_MODE_RW), "rw");
+	assert_string_equal(dmr_mode_word(DMR_MODE_RO), "ro");
+	assert_string_equal(dmr_mode_word(DMR_MODE_UNKNOWN), "?");
+	assert_string_equal(dmr_main_word(DMR_MAIN_OK), "ok");
+	assert_string_equal(dmr_main_word(DMR_MAIN_OFFLINE), "offline");
+	assert_string_equal(dmr_main_word((enum dmr_main)7), "?");
+}
+
 static void parse_u64(void **state)
 {
 	uint64_t v;
@@ -182,6 +194,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(kv_split_limits),
 	cmocka_unit_test(parse_u64),
 	cmocka_unit_test(status_keys_match_golden),
+	cmocka_unit_test(status_words),
 };
 
 UNIT_GROUP(status_tests, tests);

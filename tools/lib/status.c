@@ -31,6 +31,20 @@ static int word_index(const char *const *words, size_t n, const char *val)
 
 #define WORD_INDEX(words, val) word_index(words, sizeof(words) / sizeof(words[0]), val)
 
+const char *dmr_mode_word(enum dmr_mode m)
+{
+	size_t i = (size_t)m;
+
+	return i >= 1 && i <= sizeof(mode_words) / sizeof(mode_words[0]) ? mode_words[i - 1] : "?";
+}
+
+const char *dmr_main_word(enum dmr_main m)
+{
+	size_t i = (size_t)m;
+
+	return i < sizeof(main_words) / sizeof(main_words[0]) ? main_words[i] : "?";
+}
+
 const char *dmr_status_key_name(enum dmr_status_key k)
 {
 	if ((unsigned int)k >= DMR_ST_NR_KEYS)

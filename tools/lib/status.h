@@ -83,6 +83,10 @@ const char *dmr_status_key_name(enum dmr_status_key k);
  */
 int dmr_status_parse(const char *params, struct dmr_status *st);
 
+/* the status word of a mode ("rw", "ro") or main state ("ok", "offline"); "?" if unknown */
+const char *dmr_mode_word(enum dmr_mode m);
+const char *dmr_main_word(enum dmr_main m);
+
 /* value of key in st->kv, NULL if absent */
 const char *dmr_status_get(const struct dmr_status *st, const char *key);
 
