@@ -37,9 +37,13 @@ VM_MODULE_DIR := $(BUILD)/$(KSERIES)/src/module
 # with the real one (tracepoints_off_cost).
 VM_NOTRACE_DIR := $(BUILD)/$(KSERIES)/src/module-notrace
 VM_IMAGE := $(BUILD)/vm/$(KSERIES)/initramfs.cpio
+# The headers the module shares with the BPF programs and the tools: the
+# tracepoint codes, the status key table and the table line's ranges
+# (module/Kbuild: -I../bpf).
+SHARED_HDRS := bpf/dm_remap_events.h bpf/dm_remap_status.h bpf/dm_remap_limits.h
 MODULE_SRC := $(filter-out %/dm-remap-probes.h %/dm-remap-version.h,$(wildcard module/*.c module/*.h)) \
 	module/Kbuild \
-	bpf/dm_remap_events.h
+	$(SHARED_HDRS)
 
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
 ifeq ($(origin KDIR), undefined)
@@ -98,7 +102,7 @@ vm-module: $(VM_MODULE_DIR)/dm-remap.ko
 $(VM_MODULE_DIR)/dm-remap.ko: $(KERNEL_ENV) $(MODULE_SRC) $(VERSION_H) scripts/build-module scripts/kernel-probes
 	mkdir -p $(VM_MODULE_DIR) $(BUILD)/$(KSERIES)/src/bpf
 	cp module/*.c module/*.h module/Kbuild $(VM_MODULE_DIR)/
-	cp bpf/dm_remap_events.h $(BUILD)/$(KSERIES)/src/bpf/
+	cp $(SHARED_HDRS) $(BUILD)/$(KSERIES)/src/bpf/
 	. $(KERNEL_ENV) && scripts/build-module $(VM_MODULE_DIR) "$$KDIR" "$$VMLINUX"
 
 vm-module-notrace: $(VM_NOTRACE_DIR)/dm-remap.ko
@@ -106,7 +110,7 @@ vm-module-notrace: $(VM_NOTRACE_DIR)/dm-remap.ko
 $(VM_NOTRACE_DIR)/dm-remap.ko: $(KERNEL_ENV) $(MODULE_SRC) $(VERSION_H) scripts/build-module scripts/kernel-probes
 	mkdir -p $(VM_NOTRACE_DIR) $(BUILD)/$(KSERIES)/src/bpf
 	cp module/*.c module/*.h module/Kbuild $(VM_NOTRACE_DIR)/
-	cp bpf/dm_remap_events.h $(BUILD)/$(KSERIES)/src/bpf/
+	cp $(SHARED_HDRS) $(BUILD)/$(KSERIES)/src/bpf/
 	. $(KERNEL_ENV) && KCFLAGS=-DNOTRACE scripts/build-module $(VM_NOTRACE_DIR) "$$KDIR" "$$VMLINUX"
 
 # --- BPF and tools ---------------------------------------------------------
@@ -244,7 +248,7 @@ MAN_VERSION := sed 's/^\(\.TH .*"dm-remap \)[0-9.]*"/\1$(VERSION)"/'
 install-dkms-src: $(VERSION_H)
 	install -d $(SRC_DEST)
 	install -m 0644 $(MODULE_FILES) $(VERSION_H) module/Kbuild module/Makefile \
-		bpf/dm_remap_events.h $(SRC_DEST)/
+		$(SHARED_HDRS) $(SRC_DEST)/
 	install -m 0755 scripts/kernel-probes $(SRC_DEST)/
 	sed 's/@VERSION@/$(VERSION)/' module/dkms.conf >$(SRC_DEST)/dkms.conf
 

@@ -7,7 +7,8 @@
  * Optional arguments, in any order, each at most once:
  *   block_size <bytes>   power of two, 512..65536 (default 4096)
  *   no_auto_remap        remap only through the "remap" message
- *   scrub_rate <KiB/s>   background scrub speed (default 0: on request)
+ *   scrub_rate <KiB/s>   background scrub speed, 0..16777216 (16 GiB/s;
+ *                        default 0: scrub only on request)
  *   format               allow formatting a spare holding unknown data
  *
  * Only the syntax is checked here; checks that need the devices (sizes,
@@ -18,22 +19,51 @@
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/string.h>
+#include <linux/stringify.h>
 
-/* The value of a "<name> <value>" pair; ti->error names the pair. */
-static int parse_uint(struct dm_arg_set *as, unsigned int *value,
-		      char *missing, char *invalid, char **error)
+/*
+ * The numeric values, their ranges and the reason a bad one is refused
+ * with (missing, not a number, out of range): dm_read_arg() checks all
+ * three.  block_size must also be a power of two (checked after).
+ */
+static const struct dm_arg block_size_arg = {
+	DM_REMAP_MIN_BLOCK_SIZE, DM_REMAP_MAX_BLOCK_SIZE,
+	"block_size must be a power of two from "
+	__stringify(DM_REMAP_MIN_BLOCK_SIZE) " to "
+	__stringify(DM_REMAP_MAX_BLOCK_SIZE)
+};
+
+static const struct dm_arg scrub_rate_arg = {
+	0, DM_REMAP_MAX_SCRUB_RATE,
+	"scrub_rate must be a number of KiB/s from 0 to "
+	__stringify(DM_REMAP_MAX_SCRUB_RATE) " (16 GiB/s)"
+};
+
+/*
+ * dm_read_arg() and dm_read_arg_group() parse with sscanf("%u"), which
+ * wraps a number above UINT_MAX ("4294971392" would read as 4096): the
+ * next word must pass kstrtouint() before they see it.
+ */
+static bool next_is_uint(struct dm_arg_set *as)
 {
-	const char *word = dm_shift_arg(as);
+	unsigned int v;
 
-	if (!word) {
+	return as->argc && !kstrtouint(as->argv[0], 10, &v);
+}
+
+/* The value of a "<name> <value>" pair, as dm-flakey reads its features. */
+static int read_value(struct dm_arg_set *as, const struct dm_arg *arg,
+		      unsigned int *value, char *missing, char **error)
+{
+	if (!as->argc) {
 		*error = missing;
 		return -EINVAL;
 	}
-	if (kstrtouint(word, 10, value)) {
-		*error = invalid;
+	if (!next_is_uint(as)) {
+		*error = arg->error;
 		return -EINVAL;
 	}
-	return 0;
+	return dm_read_arg(arg, as, value, error);
 }
 
 static int parse_optional(struct dm_arg_set *as, struct remap_args *args,
@@ -50,6 +80,10 @@ static int parse_optional(struct dm_arg_set *as, struct remap_args *args,
 	if (!as->argc)
 		return 0;
 
+	if (!next_is_uint(as)) {
+		*error = group.error;
+		return -EINVAL;
+	}
 	r = dm_read_arg_group(&group, as, &nr, error);
 	if (r)
 		return r;
@@ -64,16 +98,20 @@ static int parse_optional(struct dm_arg_set *as, struct remap_args *args,
 				return -EINVAL;
 			}
 			seen_block_size = true;
-			r = parse_uint(as, &args->block_size, "block_size needs a value",
-				       "block_size is not a number", error);
+			r = read_value(as, &block_size_arg, &args->block_size,
+				       "block_size needs a value", error);
+			if (!r && !is_power_of_2(args->block_size)) {
+				*error = block_size_arg.error;
+				r = -EINVAL;
+			}
 		} else if (!strcasecmp(word, "scrub_rate")) {
 			if (seen_scrub_rate) {
 				*error = "scrub_rate given twice";
 				return -EINVAL;
 			}
 			seen_scrub_rate = true;
-			r = parse_uint(as, &args->scrub_rate, "scrub_rate needs a value",
-				       "scrub_rate is not a number", error);
+			r = read_value(as, &scrub_rate_arg, &args->scrub_rate,
+				       "scrub_rate needs a value", error);
 		} else if (!strcasecmp(word, "no_auto_remap")) {
 			if (args->no_auto_remap) {
 				*error = "no_auto_remap given twice";
@@ -99,17 +137,6 @@ static int parse_optional(struct dm_arg_set *as, struct remap_args *args,
 		}
 		nr -= before - as->argc;
 	}
-
-	if (args->scrub_rate > REMAP_MAX_SCRUB_RATE) {
-		*error = "scrub_rate must be at most 16777216 KiB/s (16 GiB/s)";
-		return -EINVAL;
-	}
-	if (args->block_size < REMAP_MIN_BLOCK_SIZE ||
-	    args->block_size > REMAP_MAX_BLOCK_SIZE ||
-	    !is_power_of_2(args->block_size)) {
-		*error = "block_size must be a power of two from 512 to 65536";
-		return -EINVAL;
-	}
 	return 0;
 }
 
@@ -120,7 +147,7 @@ int remap_parse_args(struct dm_target *ti, unsigned int argc, char **argv,
 	int r;
 
 	memset(args, 0, sizeof(*args));
-	args->block_size = REMAP_DEFAULT_BLOCK_SIZE;
+	args->block_size = DM_REMAP_DEFAULT_BLOCK_SIZE;
 
 	if (argc < 2) {
 		ti->error = "Need <main_dev> <spare_dev> [<#opt_args> <opt_args>...]";

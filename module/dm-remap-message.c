@@ -5,36 +5,153 @@
 #include "dm-remap.h"
 
 #include <linux/kernel.h>
+#include <linux/stringify.h>
 #include <linux/string.h>
 
-static const char * const scrub_state_names[] = {
-	[REMAP_SCRUB_IDLE] = "idle",
-	[REMAP_SCRUB_RUNNING] = "running",
-	[REMAP_SCRUB_DONE] = "done",
+#include "dm_remap_status.h"
+
+/*
+ * The status keys come from one table (bpf/dm_remap_status.h), shared with
+ * the tools' parser: its order is the print order, its kinds say how each
+ * value prints.  status_value() below is the only per-key code here.
+ */
+#define ST_ENUM(id, key, kind, need)	REMAP_ST_##id,
+enum remap_status_key {
+	DM_REMAP_STATUS_KEYS(ST_ENUM)
+	/* the INFO line: the keys before this one */
+	REMAP_ST_NR_INFO,
+	REMAP_ST_INFO_LAST = REMAP_ST_NR_INFO - 1,
+	DM_REMAP_STATS_KEYS(ST_ENUM)
+	REMAP_ST_NR
 };
 
-static const char * const offline_reason_names[] = {
-	[REMAP_MAIN_OK] = "none",
-	[REMAP_OFFLINE_PROBE] = "probe",
-	[REMAP_OFFLINE_PATH] = "path",
-	[REMAP_OFFLINE_BREAKER] = "breaker",
+#define ST_NAME(id, key, kind, need) \
+	[REMAP_ST_##id] = __stringify(key),
+static const char * const status_key_names[REMAP_ST_NR] = {
+	DM_REMAP_STATUS_KEYS(ST_NAME)
+	DM_REMAP_STATS_KEYS(ST_NAME)
 };
 
-/* The keys of the INFO status line; "stats" prints them with more. */
-static unsigned int emit_status_keys(struct remap_c *rc, char *result,
-				     unsigned int maxlen, unsigned int sz)
+#define ST_IS_WORD_NUM			false
+#define ST_IS_WORD_WORD			true
+#define ST_IS_WORD(id, key, kind, need) \
+	[REMAP_ST_##id] = ST_IS_WORD_##kind,
+static const bool status_key_is_word[REMAP_ST_NR] = {
+	DM_REMAP_STATUS_KEYS(ST_IS_WORD)
+	DM_REMAP_STATS_KEYS(ST_IS_WORD)
+};
+
+#define ST_WORD(w)			__stringify(w),
+static const char * const mode_words[] = { DM_REMAP_MODE_WORDS(ST_WORD) };
+static const char * const scrub_words[] = { DM_REMAP_SCRUB_WORDS(ST_WORD) };
+static const char * const main_words[] = { DM_REMAP_MAIN_WORDS(ST_WORD) };
+static const char * const offline_reason_words[] = {
+	DM_REMAP_OFFLINE_REASON_WORDS(ST_WORD)
+};
+
+static_assert(ARRAY_SIZE(scrub_words) == REMAP_SCRUB_DONE + 1);
+static_assert(ARRAY_SIZE(offline_reason_words) == REMAP_OFFLINE_BREAKER + 1);
+
+/*
+ * The value of key k: *word for a WORD key, *num for a NUM key.  No
+ * default case: -Wswitch names a key added to the table without a value.
+ */
+static void status_value(struct remap_c *rc, enum remap_status_key k,
+			 const char **word, u64 *num)
 {
-	DMEMIT("mode=%s block_size=%u remapped=%lld spare_total=%llu spare_free=%llu",
-	       READ_ONCE(rc->read_only) ? "ro" : "rw", rc->args.block_size,
-	       atomic64_read(&rc->nr_remapped), rc->md.geo.pool_blocks,
-	       remap_spare_free(rc));
-	DMEMIT(" pending=%lld read_errors=%lld write_errors=%lld lost_sectors=%lld",
-	       atomic64_read(&rc->nr_pending), atomic64_read(&rc->read_errors),
-	       atomic64_read(&rc->write_errors), atomic64_read(&rc->lost_sectors));
-	DMEMIT(" md_commits=%lld md_seq=%llu scrub=%s main=%s",
-	       atomic64_read(&rc->md_commits), READ_ONCE(rc->md.seq),
-	       scrub_state_names[READ_ONCE(rc->scrub_state)],
-	       READ_ONCE(rc->main_offline) ? "offline" : "ok");
+	switch (k) {
+	case REMAP_ST_MODE:
+		*word = mode_words[READ_ONCE(rc->read_only) ? 1 : 0];
+		break;
+	case REMAP_ST_BLOCK_SIZE:
+		*num = rc->args.block_size;
+		break;
+	case REMAP_ST_REMAPPED:
+		*num = atomic64_read(&rc->nr_remapped);
+		break;
+	case REMAP_ST_SPARE_TOTAL:
+		*num = rc->md.geo.pool_blocks;
+		break;
+	case REMAP_ST_SPARE_FREE:
+		*num = remap_spare_free(rc);
+		break;
+	case REMAP_ST_PENDING:
+		*num = atomic64_read(&rc->nr_pending);
+		break;
+	case REMAP_ST_READ_ERRORS:
+		*num = atomic64_read(&rc->read_errors);
+		break;
+	case REMAP_ST_WRITE_ERRORS:
+		*num = atomic64_read(&rc->write_errors);
+		break;
+	case REMAP_ST_LOST_SECTORS:
+		*num = atomic64_read(&rc->lost_sectors);
+		break;
+	case REMAP_ST_MD_COMMITS:
+		*num = atomic64_read(&rc->md_commits);
+		break;
+	case REMAP_ST_MD_SEQ:
+		*num = READ_ONCE(rc->md.seq);
+		break;
+	case REMAP_ST_SCRUB:
+		*word = scrub_words[READ_ONCE(rc->scrub_state)];
+		break;
+	case REMAP_ST_MAIN:
+		*word = main_words[READ_ONCE(rc->main_offline) ? 1 : 0];
+		break;
+	case REMAP_ST_REMAPS:
+		*num = atomic64_read(&rc->remaps_done);
+		break;
+	case REMAP_ST_SPARE_USED:
+		*num = READ_ONCE(rc->md.next_free);
+		break;
+	case REMAP_ST_POOL_START:
+		*num = rc->md.geo.pool_start;
+		break;
+	case REMAP_ST_TABLE_BLOCKS:
+		*num = rc->md.geo.table_blocks;
+		break;
+	case REMAP_ST_SCRUB_POS:
+		*num = READ_ONCE(rc->scrub_pos);
+		break;
+	case REMAP_ST_SCRUB_BLOCKS:
+		*num = rc->nr_blocks;
+		break;
+	case REMAP_ST_SCRUB_FOUND:
+		*num = READ_ONCE(rc->scrub_found);
+		break;
+	case REMAP_ST_INFLIGHT:
+		/* per-CPU counts summed while I/O runs: never below zero */
+		*num = max(remap_inflight(rc), 0);
+		break;
+	case REMAP_ST_OFFLINE_REASON:
+		*word = offline_reason_words[READ_ONCE(rc->main_offline)];
+		break;
+	case REMAP_ST_PENDING_DROPPED:
+		*num = atomic64_read(&rc->pending_dropped);
+		break;
+	case REMAP_ST_NR:
+		break;
+	}
+}
+
+/* The first nr keys of the table as space-separated key=value tokens. */
+static unsigned int emit_status_keys(struct remap_c *rc, unsigned int nr,
+				     char *result, unsigned int maxlen)
+{
+	unsigned int sz = 0;
+	unsigned int k;
+
+	for (k = 0; k < nr; k++) {
+		const char *word = "";
+		u64 num = 0;
+
+		status_value(rc, k, &word, &num);
+		if (status_key_is_word[k])
+			DMEMIT("%s%s=%s", k ? " " : "", status_key_names[k], word);
+		else
+			DMEMIT("%s%s=%llu", k ? " " : "", status_key_names[k], num);
+	}
 	return sz;
 }
 
@@ -47,7 +164,7 @@ void remap_status(struct dm_target *ti, status_type_t type,
 
 	switch (type) {
 	case STATUSTYPE_INFO:
-		sz = emit_status_keys(rc, result, maxlen, sz);
+		emit_status_keys(rc, REMAP_ST_NR_INFO, result, maxlen);
 		break;
 
 	case STATUSTYPE_TABLE:
@@ -116,18 +233,7 @@ static int msg_remap(struct remap_c *rc, unsigned int argc, char **argv)
 
 static int msg_stats(struct remap_c *rc, char *result, unsigned int maxlen)
 {
-	unsigned int sz = 0;
-
-	sz = emit_status_keys(rc, result, maxlen, sz);
-	DMEMIT(" remaps=%lld spare_used=%llu pool_start=%llu table_blocks=%llu",
-	       atomic64_read(&rc->remaps_done), READ_ONCE(rc->md.next_free),
-	       rc->md.geo.pool_start, rc->md.geo.table_blocks);
-	DMEMIT(" scrub_pos=%llu scrub_blocks=%llu scrub_found=%llu inflight=%d",
-	       READ_ONCE(rc->scrub_pos), rc->nr_blocks, READ_ONCE(rc->scrub_found),
-	       remap_inflight(rc));
-	DMEMIT(" offline_reason=%s pending_dropped=%lld",
-	       offline_reason_names[READ_ONCE(rc->main_offline)],
-	       atomic64_read(&rc->pending_dropped));
+	emit_status_keys(rc, REMAP_ST_NR, result, maxlen);
 	return 1;
 }
 

@@ -22,13 +22,10 @@
 #include <linux/xarray.h>
 
 #include "dm-remap-format.h"
+#include "dm_remap_limits.h"
 
 #define DM_MSG_PREFIX "remap"
 
-#define REMAP_DEFAULT_BLOCK_SIZE	4096
-#define REMAP_MIN_BLOCK_SIZE		512
-#define REMAP_MAX_BLOCK_SIZE		65536
-#define REMAP_MAX_SCRUB_RATE		(16U << 20)	/* KiB/s */
 /* New remaps grouped into one commit; keeps a commit within two table blocks. */
 #define REMAP_MAX_BATCH			DMR_ENTRIES_PER_BLOCK
 /*

@@ -12,9 +12,21 @@
 set -u
 : "${CANARY_DIR:?}"
 
-for bug in rcu_outside_reader sleep_in_atomic lock_inversion; do
+for bug in rcu_outside_reader sleep_in_atomic lock_inversion timer_on_stack; do
 	insmod "$CANARY_DIR/dmr_canary.ko" bug=$bug && rmmod dmr_canary
 done
+
+# A pool kept busy 12 s: the workqueue watchdog (threshold lowered to 4 s)
+# must report it; rmmod waits for the work items.
+echo 4 >/sys/module/workqueue/parameters/watchdog_thresh
+insmod "$CANARY_DIR/dmr_canary.ko" bug=wq_lockup hog_seconds=12
+i=0
+while ! dmesg | grep -q 'workqueue lockup' && [ $i -lt 30 ]; do
+	sleep 1
+	i=$((i + 1))
+done
+rmmod dmr_canary
+echo 30 >/sys/module/workqueue/parameters/watchdog_thresh
 
 insmod "$CANARY_DIR/lkdtm.ko" || { echo "cannot load lkdtm"; exit 1; }
 for crash in WARNING ARRAY_BOUNDS CORRUPT_LIST_ADD READ_AFTER_FREE; do

@@ -908,6 +908,101 @@ static void meta_retired(void **state)
 	mi_free(&im);
 }
 
+/*
+ * out against the golden file fixtures/name, byte for byte.  On a
+ * difference it says the first line that differs and leaves the output
+ * in $TMPDIR (or /tmp) for a diff; when the change is meant, copy that
+ * file over the fixture.
+ */
+static void assert_golden(const char *out, const char *name)
+{
+	char path[512], *want = NULL, *got_path;
+	const char *tmp = getenv("TMPDIR");
+	size_t len = 0, line = 1, i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", FIXTURES, name);
+	f = fopen(path, "r");
+	if (f) {
+		if (getdelim(&want, &len, '\0', f) < 0) {
+			free(want);
+			want = NULL;
+		}
+		fclose(f);
+	}
+	if (want && !strcmp(want, out)) {
+		free(want);
+		return;
+	}
+	for (i = 0; want && want[i] && want[i] == out[i]; i++)
+		if (out[i] == '\n')
+			line++;
+	assert_true(asprintf(&got_path, "%s/%s.actual", tmp ? tmp : "/tmp", name) > 0);
+	f = fopen(got_path, "w");
+	if (f) {
+		fputs(out, f);
+		fclose(f);
+	}
+	print_message("# %s: %s; first difference on line %zu; the output is in %s\n", path,
+		      want ? "differs" : "cannot be read", line, got_path);
+	free(want);
+	free(got_path);
+	fail();
+}
+
+/*
+ * An image with some of everything a dump shows: slot B with a bad
+ * checksum, no main_id, an entry superseded, one retired, one beyond the
+ * main device, one bad in copy B.
+ */
+static void damaged_image(struct meta_image *im)
+{
+	static const uint64_t c1[] = { 5, 6, 7 };
+	static const uint64_t c2[] = { UINT64_MAX, 5, MAIN_SECTORS / 8 + 3 };
+
+	mi_format(im, SPARE_SECTORS, 4096, MAIN_SECTORS, NULL);
+	mi_commit(im, c1, 3);
+	mi_commit(im, c2, 3);
+	im->buf[mi_entry_offset(im, 1, 1)] ^= 0x01;
+	im->buf[DMR_MD_BLOCK_SIZE + 300] ^= 0x01;
+}
+
+/*
+ * Whole dumps, text and JSON, against golden files: the two come from
+ * one walk (dmr_meta_print.c), these pin every byte of both.
+ */
+static void meta_dump_golden(void **state)
+{
+	struct meta_image im = { 0 };
+	struct dmr_meta m;
+	char *out;
+
+	(void)state;
+	sample_image(&im);
+	load(&im, 0, &m);
+	out = capture(&m, dmr_meta_print_dump_json);
+	assert_golden(out, "meta-sample.jsonl");
+	free(out);
+	dmr_meta_free(&m);
+	mi_free(&im);
+
+	damaged_image(&im);
+	load(&im, 0, &m);
+	assert_int_equal(m.slot[1].status, DMR_SLOT_BAD_CSUM);
+	assert_int_equal(m.nr_retired, 1);
+	assert_int_equal(m.nr_superseded, 1);
+	assert_int_equal(m.entries[1].bad_copies, 2);
+	assert_non_null(find(&m, "entry_logical_range"));
+	out = capture(&m, dmr_meta_print_dump);
+	assert_golden(out, "meta-damaged.dump");
+	free(out);
+	out = capture(&m, dmr_meta_print_dump_json);
+	assert_golden(out, "meta-damaged.jsonl");
+	free(out);
+	dmr_meta_free(&m);
+	mi_free(&im);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(crc32c_known_answer),
 	cmocka_unit_test(meta_layout),
@@ -930,6 +1025,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(meta_slot_rules),
 	cmocka_unit_test(meta_many_entries),
 	cmocka_unit_test(meta_retired),
+	cmocka_unit_test(meta_dump_golden),
 };
 
 UNIT_GROUP(meta_tests, tests);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "unit.h"
@@ -122,6 +123,52 @@ static void kv_split_limits(void **state)
 	assert_int_equal(dmr_kv_split(NULL, kv, 2), 0);
 }
 
+/*
+ * VM case 05 compares the keys `dmsetup status` prints with its golden file;
+ * here the golden file is compared with the table both the module and this
+ * parser are generated from (bpf/dm_remap_status.h): key by key, in order.
+ */
+static void status_keys_match_golden(void **state)
+{
+	const char *path = VM_CASES "/05-status-messages.status-keys.out";
+	FILE *f = fopen(path, "r");
+	char line[64];
+	int k = 0;
+
+	(void)state;
+	if (!f)
+		fail_msg("cannot open %s", path);
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (k >= DMR_ST_NR_KEYS) {
+			fclose(f);
+			fail_msg("golden line %d '%s': the table has only %d keys", k + 1, line,
+				 DMR_ST_NR_KEYS);
+		}
+		if (strcmp(line, dmr_status_key_name((enum dmr_status_key)k))) {
+			fclose(f);
+			fail_msg("golden line %d is '%s', the table's key %d is '%s'", k + 1, line,
+				 k, dmr_status_key_name((enum dmr_status_key)k));
+		}
+		k++;
+	}
+	fclose(f);
+	if (k != DMR_ST_NR_KEYS)
+		fail_msg("golden has %d keys, the table %d", k, DMR_ST_NR_KEYS);
+}
+
+/* the words printed back are the table's, unknown values a '?' */
+static void status_words(void **state)
+{
+	(void)state;
+	assert_string_equal(dmr_mode_word(DMR_MODE_RW), "rw");
+	assert_string_equal(dmr_mode_word(DMR_MODE_RO), "ro");
+	assert_string_equal(dmr_mode_word(DMR_MODE_UNKNOWN), "?");
+	assert_string_equal(dmr_main_word(DMR_MAIN_OK), "ok");
+	assert_string_equal(dmr_main_word(DMR_MAIN_OFFLINE), "offline");
+	assert_string_equal(dmr_main_word((enum dmr_main)7), "?");
+}
+
 static void parse_u64(void **state)
 {
 	uint64_t v;
@@ -146,6 +193,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(status_bad_tokens),
 	cmocka_unit_test(kv_split_limits),
 	cmocka_unit_test(parse_u64),
+	cmocka_unit_test(status_keys_match_golden),
+	cmocka_unit_test(status_words),
 };
 
 UNIT_GROUP(status_tests, tests);

@@ -34,6 +34,7 @@ static void tab_bad_options(void **state)
 	static const char *const bad[] = {
 		"block_size=256", "block_size=131072", "block_size=3000", "block_size=",
 		"block_size", "scrub_rate=x", "scrub_rate=-1", "scrub_rate=4294967296",
+		"scrub_rate=16777217",
 		"format,", ",format", "Format", "nofail=1",
 	};
 	struct dmr_options o;
@@ -48,6 +49,8 @@ static void tab_bad_options(void **state)
 	}
 	assert_int_equal(dmr_options_parse("block_size=512,block_size=65536", &o, err, sizeof(err)), 0);
 	assert_int_equal(o.block_size, 65536);
+	assert_int_equal(dmr_options_parse("scrub_rate=16777216", &o, err, sizeof(err)), 0);
+	assert_int_equal(o.scrub_rate, 16777216);
 }
 
 static void tab_names_and_specs(void **state)

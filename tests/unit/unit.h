@@ -18,6 +18,6 @@ struct unit_group {
 
 extern const struct unit_group status_tests, hist_tests, json_tests, kallsyms_tests,
 	names_tests, meta_tests, iostats_tests, top_tests, render_tests, tab_tests,
-	ktask_tests, counters_tests, metafuzz_tests, meta_build_tests;
+	ktask_tests, counters_tests, metafuzz_tests, meta_build_tests, held_tests;
 
 #endif

@@ -10,7 +10,7 @@ int main(void)
 	const struct unit_group *groups[] = {
 		&status_tests, &hist_tests, &json_tests, &kallsyms_tests, &names_tests,
 		&meta_tests, &iostats_tests, &top_tests, &render_tests, &tab_tests,
-		&ktask_tests, &counters_tests, &metafuzz_tests, &meta_build_tests,
+		&ktask_tests, &counters_tests, &metafuzz_tests, &meta_build_tests, &held_tests,
 	};
 	struct CMUnitTest *all;
 	size_t n = 0, k = 0;

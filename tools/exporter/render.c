@@ -9,6 +9,27 @@
 #include "render.h"
 #include "version.h"
 
+/* the metric table (metrics.def): names, types and HELP texts, once */
+enum exp_metric {
+#define EXP_METRIC(id, name, type, labels, when, help) EXP_M_##id,
+#include "metrics.def"
+#undef EXP_METRIC
+	EXP_M_NR
+};
+
+struct exp_metric_def {
+	const char *name, *type, *help;
+};
+
+static const struct exp_metric_def metrics[EXP_M_NR] = {
+#define EXP_METRIC(id, name, type, labels, when, help) [EXP_M_##id] = { #name, #type, help },
+#include "metrics.def"
+#undef EXP_METRIC
+};
+
+/* the name of metric m */
+#define M(m) (metrics[m].name)
+
 char *exp_fmt_seconds(uint64_t ns, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "%" PRIu64 ".%09" PRIu64, (uint64_t)(ns / 1000000000U),
@@ -71,9 +92,12 @@ static void dev_labels(const struct dmr_dm_dev *d, char *buf, size_t len)
 		 exp_escape_label(d->name, esc, sizeof(esc)), DM_REMAP_DEV_MINOR(d->kdev));
 }
 
-static void family(FILE *f, const char *name, const char *type, const char *help)
+/* the HELP and TYPE lines of metric m */
+static void family(FILE *f, enum exp_metric m)
 {
-	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	const struct exp_metric_def *d = &metrics[m];
+
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", d->name, d->help, d->name, d->type);
 }
 
 static bool has(const struct dmr_dm_dev *d, enum dmr_status_key k)
@@ -82,20 +106,19 @@ static bool has(const struct dmr_dm_dev *d, enum dmr_status_key k)
 }
 
 /* one family with one sample per device whose status has key k */
-static void status_family(FILE *f, const struct exp_render_in *in, const char *name,
-			  const char *type, const char *help, enum dmr_status_key k,
-			  uint64_t (*value)(const struct dmr_dm_dev *))
+static void status_family(FILE *f, const struct exp_render_in *in, enum exp_metric m,
+			  enum dmr_status_key k, uint64_t (*value)(const struct dmr_dm_dev *))
 {
 	char labels[EXP_LABELS_LEN];
 
-	family(f, name, type, help);
+	family(f, m);
 	for (int i = 0; i < in->nr_devs; i++) {
 		const struct dmr_dm_dev *d = &in->devs[i];
 
 		if (!has(d, k))
 			continue;
 		dev_labels(d, labels, sizeof(labels));
-		fprintf(f, "%s{%s} %" PRIu64 "\n", name, labels, value(d));
+		fprintf(f, "%s{%s} %" PRIu64 "\n", M(m), labels, value(d));
 	}
 }
 
@@ -128,19 +151,19 @@ static uint64_t counter(const struct exp_render_in *in, const struct dmr_dm_dev 
 }
 
 /* one counter family with one sample per device whose status has key */
-static void counter_family(FILE *f, const struct exp_render_in *in, const char *name,
-			   const char *help, enum dmr_status_key key, enum exp_ctr k)
+static void counter_family(FILE *f, const struct exp_render_in *in, enum exp_metric m,
+			   enum dmr_status_key key, enum exp_ctr k)
 {
 	char labels[EXP_LABELS_LEN];
 
-	family(f, name, "counter", help);
+	family(f, m);
 	for (int i = 0; i < in->nr_devs; i++) {
 		const struct dmr_dm_dev *d = &in->devs[i];
 
 		if (!has(d, key))
 			continue;
 		dev_labels(d, labels, sizeof(labels));
-		fprintf(f, "%s{%s} %" PRIu64 "\n", name, labels, counter(in, d, k));
+		fprintf(f, "%s{%s} %" PRIu64 "\n", M(m), labels, counter(in, d, k));
 	}
 }
 
@@ -187,12 +210,12 @@ static bool path_shown(const struct dmr_dm_dev *d, const struct exp_dev *e, unsi
 	return path != DM_REMAP_PATH_SPARE || d->status.remapped || e->lat[op][path].count;
 }
 
-static void bpf_counter_family(FILE *f, const struct exp_render_in *in, const char *name,
-			       const char *help, const uint64_t *(*arr)(const struct exp_dev *))
+static void bpf_counter_family(FILE *f, const struct exp_render_in *in, enum exp_metric m,
+			       const uint64_t *(*arr)(const struct exp_dev *))
 {
 	char labels[EXP_LABELS_LEN];
 
-	family(f, name, "counter", help);
+	family(f, m);
 	for (int i = 0; i < in->nr_devs; i++) {
 		const struct dmr_dm_dev *d = &in->devs[i];
 		const struct exp_dev *e = exp_acc_find(in->acc, d->kdev);
@@ -202,7 +225,7 @@ static void bpf_counter_family(FILE *f, const struct exp_render_in *in, const ch
 		dev_labels(d, labels, sizeof(labels));
 		for (unsigned int op = 0; op < EXP_OPS; op++)
 			if (op_shown(e, op))
-				fprintf(f, "%s{%s,op=\"%s\"} %" PRIu64 "\n", name, labels,
+				fprintf(f, "%s{%s,op=\"%s\"} %" PRIu64 "\n", M(m), labels,
 					dmr_op_name(op), arr(e)[op]);
 	}
 }
@@ -215,17 +238,11 @@ static void bpf_families(FILE *f, const struct exp_render_in *in)
 {
 	char labels[EXP_LABELS_LEN], l2[EXP_LABELS_LEN + 64];
 
-	bpf_counter_family(f, in, "dm_remap_io_requests_total",
-			   "Completed I/O requests since the exporter started (BPF).", a_ios);
-	bpf_counter_family(f, in, "dm_remap_io_bytes_total",
-			   "Bytes of completed I/O requests since the exporter started (BPF).",
-			   a_bytes);
-	bpf_counter_family(f, in, "dm_remap_io_remapped_requests_total",
-			   "Completed I/O requests served by the spare device since the exporter started (BPF).",
-			   a_remapped);
+	bpf_counter_family(f, in, EXP_M_IO_REQUESTS, a_ios);
+	bpf_counter_family(f, in, EXP_M_IO_BYTES, a_bytes);
+	bpf_counter_family(f, in, EXP_M_IO_REMAPPED_REQUESTS, a_remapped);
 
-	family(f, "dm_remap_io_latency_seconds", "histogram",
-	       "Latency of completed I/O requests by operation and path (main or spare device), since the exporter started (BPF).");
+	family(f, EXP_M_IO_LATENCY);
 	for (int i = 0; i < in->nr_devs; i++) {
 		const struct dmr_dm_dev *d = &in->devs[i];
 		const struct exp_dev *e = exp_acc_find(in->acc, d->kdev);
@@ -241,13 +258,12 @@ static void bpf_families(FILE *f, const struct exp_render_in *in)
 					continue;
 				snprintf(l2, sizeof(l2), "%s,op=\"%s\",path=\"%s\"", labels,
 					 dmr_op_name(op), dmr_path_name(p));
-				hist_series(f, "dm_remap_io_latency_seconds", l2, &e->lat[op][p]);
+				hist_series(f, M(EXP_M_IO_LATENCY), l2, &e->lat[op][p]);
 			}
 		}
 	}
 
-	family(f, "dm_remap_metadata_commit_duration_seconds", "histogram",
-	       "Duration of metadata commits since the exporter started (BPF).");
+	family(f, EXP_M_MD_COMMIT_DURATION);
 	for (int i = 0; i < in->nr_devs; i++) {
 		const struct dmr_dm_dev *d = &in->devs[i];
 		const struct exp_dev *e = exp_acc_find(in->acc, d->kdev);
@@ -255,11 +271,10 @@ static void bpf_families(FILE *f, const struct exp_render_in *in)
 		if (!e)
 			continue;
 		dev_labels(d, labels, sizeof(labels));
-		hist_series(f, "dm_remap_metadata_commit_duration_seconds", labels, &e->md);
+		hist_series(f, M(EXP_M_MD_COMMIT_DURATION), labels, &e->md);
 	}
 
-	family(f, "dm_remap_metadata_commit_errors_total", "counter",
-	       "Failed metadata commits since the exporter started (BPF).");
+	family(f, EXP_M_MD_COMMIT_ERRORS);
 	for (int i = 0; i < in->nr_devs; i++) {
 		const struct dmr_dm_dev *d = &in->devs[i];
 		const struct exp_dev *e = exp_acc_find(in->acc, d->kdev);
@@ -267,7 +282,7 @@ static void bpf_families(FILE *f, const struct exp_render_in *in)
 		if (!e)
 			continue;
 		dev_labels(d, labels, sizeof(labels));
-		fprintf(f, "dm_remap_metadata_commit_errors_total{%s} %" PRIu64 "\n", labels,
+		fprintf(f, "%s{%s} %" PRIu64 "\n", M(EXP_M_MD_COMMIT_ERRORS), labels,
 			e->md_errors);
 	}
 }
@@ -276,72 +291,49 @@ int exp_render(FILE *f, const struct exp_render_in *in)
 {
 	char labels[EXP_LABELS_LEN];
 
-	status_family(f, in, "dm_remap_remapped_blocks", "gauge",
-		      "Blocks of the main device currently remapped to the spare device.",
-		      DMR_ST_REMAPPED, v_remapped);
-	status_family(f, in, "dm_remap_spare_blocks", "gauge",
-		      "Size of the spare block pool, in blocks.", DMR_ST_SPARE_TOTAL, v_spare_total);
-	status_family(f, in, "dm_remap_spare_free_blocks", "gauge",
-		      "Spare blocks still free.", DMR_ST_SPARE_FREE, v_spare_free);
-	status_family(f, in, "dm_remap_pending_blocks", "gauge",
-		      "Blocks that failed a read and are remapped on their next write.",
-		      DMR_ST_PENDING, v_pending);
-	status_family(f, in, "dm_remap_read_only", "gauge",
-		      "1 when the device turned read-only (metadata could not be written), else 0.",
-		      DMR_ST_MODE, v_ro);
+	status_family(f, in, EXP_M_REMAPPED_BLOCKS, DMR_ST_REMAPPED, v_remapped);
+	status_family(f, in, EXP_M_SPARE_BLOCKS, DMR_ST_SPARE_TOTAL, v_spare_total);
+	status_family(f, in, EXP_M_SPARE_FREE_BLOCKS, DMR_ST_SPARE_FREE, v_spare_free);
+	status_family(f, in, EXP_M_PENDING_BLOCKS, DMR_ST_PENDING, v_pending);
+	status_family(f, in, EXP_M_READ_ONLY, DMR_ST_MODE, v_ro);
 	/* main= is optional in the status (older modules): absent reads as ok (0) */
-	status_family(f, in, "dm_remap_main_offline", "gauge",
-		      "1 while the main device as a whole does not answer (status main=offline: an outage, not bad sectors), else 0.",
-		      DMR_ST_MODE, v_main_offline);
-	status_family(f, in, "dm_remap_block_size_bytes", "gauge",
-		      "Remap granularity in bytes.", DMR_ST_BLOCK_SIZE, v_block_size);
-	status_family(f, in, "dm_remap_scrub_running", "gauge",
-		      "1 while a background scrub runs, else 0.", DMR_ST_SCRUB, v_scrub);
+	status_family(f, in, EXP_M_MAIN_OFFLINE, DMR_ST_MODE, v_main_offline);
+	status_family(f, in, EXP_M_BLOCK_SIZE_BYTES, DMR_ST_BLOCK_SIZE, v_block_size);
+	status_family(f, in, EXP_M_SCRUB_RUNNING, DMR_ST_SCRUB, v_scrub);
 
-	family(f, "dm_remap_io_errors_total", "counter",
-	       "I/O errors of the main device seen by the target (status read_errors/write_errors), for the life of the dm device: carried across clear_stats and table reloads.");
+	family(f, EXP_M_IO_ERRORS);
 	for (int i = 0; i < in->nr_devs; i++) {
 		const struct dmr_dm_dev *d = &in->devs[i];
 
 		dev_labels(d, labels, sizeof(labels));
 		if (has(d, DMR_ST_READ_ERRORS))
-			fprintf(f, "dm_remap_io_errors_total{%s,op=\"read\"} %" PRIu64 "\n",
+			fprintf(f, "%s{%s,op=\"read\"} %" PRIu64 "\n", M(EXP_M_IO_ERRORS),
 				labels, counter(in, d, EXP_CTR_READ_ERRORS));
 		if (has(d, DMR_ST_WRITE_ERRORS))
-			fprintf(f, "dm_remap_io_errors_total{%s,op=\"write\"} %" PRIu64 "\n",
+			fprintf(f, "%s{%s,op=\"write\"} %" PRIu64 "\n", M(EXP_M_IO_ERRORS),
 				labels, counter(in, d, EXP_CTR_WRITE_ERRORS));
 	}
-	counter_family(f, in, "dm_remap_remaps_total",
-		       "Remaps made on this dm device: the size of its persistent remap table (status remapped), carried on if a reload puts another spare under the device.",
-		       DMR_ST_REMAPPED, EXP_CTR_REMAPS);
-	counter_family(f, in, "dm_remap_lost_sectors_total",
-		       "Sectors zero-filled because they could not be read while rebuilding a block, for the life of the dm device: carried across clear_stats and table reloads.",
-		       DMR_ST_LOST_SECTORS, EXP_CTR_LOST_SECTORS);
-	counter_family(f, in, "dm_remap_metadata_commits_total",
-		       "Metadata commits, for the life of the dm device: carried across clear_stats and table reloads.",
-		       DMR_ST_MD_COMMITS, EXP_CTR_MD_COMMITS);
+	counter_family(f, in, EXP_M_REMAPS, DMR_ST_REMAPPED, EXP_CTR_REMAPS);
+	counter_family(f, in, EXP_M_LOST_SECTORS, DMR_ST_LOST_SECTORS, EXP_CTR_LOST_SECTORS);
+	counter_family(f, in, EXP_M_MD_COMMITS, DMR_ST_MD_COMMITS, EXP_CTR_MD_COMMITS);
 
 	if (in->acc) {
 		bpf_families(f, in);
-		family(f, "dm_remap_exporter_dropped_events_total", "counter",
-		       "I/O and commit events the BPF programs could not count because a map was full, since the exporter started.");
-		fprintf(f, "dm_remap_exporter_dropped_events_total %" PRIu64 "\n", in->dropped_events);
+		family(f, EXP_M_DROPPED_EVENTS);
+		fprintf(f, "%s %" PRIu64 "\n", M(EXP_M_DROPPED_EVENTS), in->dropped_events);
 	}
 
 	/* --once never attaches: no gauge that would read as "detached" */
 	if (!in->once) {
-		family(f, "dm_remap_exporter_bpf_attached", "gauge",
-		       "1 when the exporter's BPF programs are attached to the dm_remap tracepoints (latency histograms live), else 0; the exporter attaches only while a remap device exists.");
-		fprintf(f, "dm_remap_exporter_bpf_attached %d\n", in->bpf_attached ? 1 : 0);
+		family(f, EXP_M_BPF_ATTACHED);
+		fprintf(f, "%s %d\n", M(EXP_M_BPF_ATTACHED), in->bpf_attached ? 1 : 0);
 	}
-	family(f, "dm_remap_exporter_module_loaded", "gauge",
-	       "1 when the dm_remap module is loaded, else 0.");
-	fprintf(f, "dm_remap_exporter_module_loaded %d\n", in->module_loaded ? 1 : 0);
-	family(f, "dm_remap_exporter_devices", "gauge", "Number of dm devices with a remap target.");
-	fprintf(f, "dm_remap_exporter_devices %d\n", in->nr_devs);
-	family(f, "dm_remap_exporter_build_info", "gauge",
-	       "Version of dmremap-exporter and how it runs (mode daemon or once); always 1.");
-	fprintf(f, "dm_remap_exporter_build_info{version=\"%s\",mode=\"%s\"} 1\n", DMREMAP_VERSION,
+	family(f, EXP_M_MODULE_LOADED);
+	fprintf(f, "%s %d\n", M(EXP_M_MODULE_LOADED), in->module_loaded ? 1 : 0);
+	family(f, EXP_M_DEVICES);
+	fprintf(f, "%s %d\n", M(EXP_M_DEVICES), in->nr_devs);
+	family(f, EXP_M_BUILD_INFO);
+	fprintf(f, "%s{version=\"%s\",mode=\"%s\"} 1\n", M(EXP_M_BUILD_INFO), DMREMAP_VERSION,
 		in->once ? "once" : "daemon");
 
 	fflush(f);

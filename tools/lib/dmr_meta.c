@@ -317,11 +317,6 @@ static void read_slot(struct dmr_slot *s, const void *block, ssize_t got)
 		s->status = DMR_SLOT_VALID;
 }
 
-static char slot_name(int i)
-{
-	return (char)('A' + i);
-}
-
 static void slot_why(const struct dmr_slot *s, char *buf, size_t len)
 {
 	switch (s->status) {
@@ -356,15 +351,15 @@ static int check_other_slot(struct dmr_meta *m)
 	if (o->status == DMR_SLOT_ZERO) {
 		ADD(m, DMR_SEV_INFO, "slot_zero", -1,
 		    "superblock slot %c is all zeroes: a format was cut short before writing it; "
-		    "the next commit writes it", slot_name(oth));
+		    "the next commit writes it", dmr_copy_letter(oth));
 		return 0;
 	}
 	if (o->status != DMR_SLOT_VALID) {
 		slot_why(o, why, sizeof(why));
 		ADD(m, DMR_SEV_DAMAGE, "slot_damaged", -1,
 		    "superblock slot %c (block %d) is damaged (%s); slot %c (seq %" PRIu64
-		    ") is used, the next commit rewrites it", slot_name(oth), oth, why,
-		    slot_name(cur), c->seq);
+		    ") is used, the next commit rewrites it", dmr_copy_letter(oth), oth, why,
+		    dmr_copy_letter(cur), c->seq);
 		return 0;
 	}
 	if (memcmp(s->uuid, c->uuid, sizeof(c->uuid))) {
@@ -372,7 +367,7 @@ static int check_other_slot(struct dmr_meta *m)
 
 		ADD(m, DMR_SEV_ERROR, "slot_uuid_mismatch", -1,
 		    "superblock slots belong to different formats: slot %c uuid %s, slot %c uuid %s",
-		    slot_name(cur), dmr_uuid_str(c->uuid, a), slot_name(oth),
+		    dmr_copy_letter(cur), dmr_uuid_str(c->uuid, a), dmr_copy_letter(oth),
 		    dmr_uuid_str(s->uuid, b));
 		return 0;
 	}
@@ -380,7 +375,7 @@ static int check_other_slot(struct dmr_meta *m)
 		ADD(m, DMR_SEV_INFO, "slot_behind", -1,
 		    "superblock slot %c is behind (seq %" PRIu64 ", slot %c has %" PRIu64
 		    "): a commit was cut short between the two slots; the next commit rewrites it",
-		    slot_name(oth), s->seq, slot_name(cur), c->seq);
+		    dmr_copy_letter(oth), s->seq, dmr_copy_letter(cur), c->seq);
 #define SAME(f) (s->f == c->f)
 	if (!SAME(block_size) || !SAME(main_sectors) || !SAME(main_logical_block_size) ||
 	    !SAME(main_physical_block_size) || memcmp(s->main_id, c->main_id, DMR_MAIN_ID_LEN) ||
@@ -388,14 +383,14 @@ static int check_other_slot(struct dmr_meta *m)
 	    !SAME(pool_blocks) || !SAME(format_time))
 		ADD(m, DMR_SEV_ERROR, "slot_mismatch", -1,
 		    "superblock slots %c and %c disagree on fields fixed at format time "
-		    "(block size, main device, geometry or format time)", slot_name(cur),
-		    slot_name(oth));
+		    "(block size, main device, geometry or format time)", dmr_copy_letter(cur),
+		    dmr_copy_letter(oth));
 #undef SAME
 	if (s->nr_entries > c->nr_entries)
 		ADD(m, DMR_SEV_ERROR, "slot_entries_shrank", -1,
 		    "older superblock slot %c has more entries (%" PRIu64 ") than the current "
-		    "slot %c (%" PRIu64 "): the table is append-only", slot_name(oth),
-		    s->nr_entries, slot_name(cur), c->nr_entries);
+		    "slot %c (%" PRIu64 "): the table is append-only", dmr_copy_letter(oth),
+		    s->nr_entries, dmr_copy_letter(cur), c->nr_entries);
 	return 0;
 }
 
@@ -407,21 +402,18 @@ static int check_slots(struct dmr_meta *m)
 		if (s->status == DMR_SLOT_VALID && s->tail_nonzero)
 			ADD(m, DMR_SEV_WARNING, "slot_tail", -1,
 			    "superblock slot %c: bytes after the superblock (offset %zu..4095) are "
-			    "not zero", slot_name(i), sizeof(struct dmr_superblock));
+			    "not zero", dmr_copy_letter(i), sizeof(struct dmr_superblock));
 	}
 	return check_other_slot(m);
 }
 
 /* ----------------------------------------------------- the superblock */
 
-/* *usable: the geometry is sound enough to read the table by. */
-static int check_superblock(struct dmr_meta *m, int *usable)
+/* seq and flags */
+static int check_sb_header(struct dmr_meta *m)
 {
 	const struct dmr_sb *sb = &m->sb;
-	uint64_t pool_end, bs;
-	int ret;
 
-	*usable = 0;
 	if (sb->seq == 0)
 		ADD(m, DMR_SEV_ERROR, "seq_zero", -1, "seq is 0: formatting writes seq 1");
 	if (sb->flags & DMR_SB_READ_ONLY)
@@ -430,8 +422,14 @@ static int check_superblock(struct dmr_meta *m, int *usable)
 	if (sb->flags & ~(uint32_t)DMR_SB_READ_ONLY)
 		ADD(m, DMR_SEV_WARNING, "flags_unknown", -1, "unknown flags 0x%08" PRIx32,
 		    sb->flags & ~(uint32_t)DMR_SB_READ_ONLY);
+	return 0;
+}
 
-	/* the main device binding */
+/* the block sizes of the main device the spare is bound to */
+static int check_main_block_sizes(struct dmr_meta *m)
+{
+	const struct dmr_sb *sb = &m->sb;
+
 	if (!is_pow2(sb->main_logical_block_size) || sb->main_logical_block_size < 512)
 		ADD(m, DMR_SEV_WARNING, "main_lbs", -1,
 		    "main logical block size %" PRIu32 " is not a power of two >= 512",
@@ -441,8 +439,15 @@ static int check_superblock(struct dmr_meta *m, int *usable)
 		ADD(m, DMR_SEV_WARNING, "main_pbs", -1,
 		    "main physical block size %" PRIu32 " is not a power of two >= the logical "
 		    "block size", sb->main_physical_block_size);
+	return 0;
+}
 
-	bs = sb->block_size;
+/* block_size, and the main device in blocks of it: sets block_sectors when sound */
+static int check_block_size(struct dmr_meta *m)
+{
+	const struct dmr_sb *sb = &m->sb;
+	uint64_t bs = sb->block_size;
+
 	if (!is_pow2(bs) || bs < 512 || bs > 65536) {
 		ADD(m, DMR_SEV_ERROR, "block_size", -1,
 		    "block_size %" PRIu64 " is not a power of two in 512..65536", bs);
@@ -458,30 +463,39 @@ static int check_superblock(struct dmr_meta *m, int *usable)
 		ADD(m, DMR_SEV_ERROR, "main_sectors", -1,
 		    "main_sectors %" PRIu64 " is less than one block of %" PRIu64 " bytes",
 		    sb->main_sectors, bs);
+	return 0;
+}
 
-	/* geometry */
-	ret = dmr_compute_geometry(sb->spare_sectors, sb->block_size, &m->geometry);
-	if (ret) {
+/* the table and pool fields against the ones computed: sets geometry_ok */
+static int check_geometry(struct dmr_meta *m)
+{
+	const struct dmr_sb *sb = &m->sb;
+	const struct dmr_geometry *g = &m->geometry;
+
+	if (dmr_compute_geometry(sb->spare_sectors, sb->block_size, &m->geometry)) {
 		ADD(m, DMR_SEV_ERROR, "geometry", -1,
-		    "spare_sectors %" PRIu64 " is too small for any pool of %" PRIu64
-		    "-byte blocks", sb->spare_sectors, bs);
+		    "spare_sectors %" PRIu64 " is too small for any pool of %" PRIu32
+		    "-byte blocks", sb->spare_sectors, sb->block_size);
 		return 0;
 	}
-	m->geometry_ok = sb->table_blocks == m->geometry.table_blocks &&
-			 sb->pool_start == m->geometry.pool_start &&
-			 sb->pool_blocks == m->geometry.pool_blocks;
-	if (!m->geometry_ok) {
+	m->geometry_ok = sb->table_blocks == g->table_blocks &&
+			 sb->pool_start == g->pool_start && sb->pool_blocks == g->pool_blocks;
+	if (!m->geometry_ok)
 		ADD(m, DMR_SEV_ERROR, "geometry", -1,
-		    "geometry is not the one of spare_sectors %" PRIu64 " and block_size %" PRIu64
+		    "geometry is not the one of spare_sectors %" PRIu64 " and block_size %" PRIu32
 		    ": table_blocks/pool_start/pool_blocks are %" PRIu64 "/%" PRIu64 "/%" PRIu64
-		    ", expected %" PRIu64 "/%" PRIu64 "/%" PRIu64, sb->spare_sectors, bs,
-		    sb->table_blocks, sb->pool_start, sb->pool_blocks, (uint64_t)m->geometry.table_blocks,
-		    (uint64_t)m->geometry.pool_start, (uint64_t)m->geometry.pool_blocks);
-		return 0;
-	}
+		    ", expected %" PRIu64 "/%" PRIu64 "/%" PRIu64, sb->spare_sectors,
+		    sb->block_size, sb->table_blocks, sb->pool_start, sb->pool_blocks,
+		    (uint64_t)g->table_blocks, (uint64_t)g->pool_start, (uint64_t)g->pool_blocks);
+	return 0;
+}
 
-	/* the device against the geometry */
-	pool_end = sb->pool_start + sb->pool_blocks * m->block_sectors;
+/* the device (its size now) and the table's length against the geometry */
+static int check_pool(struct dmr_meta *m)
+{
+	const struct dmr_sb *sb = &m->sb;
+	uint64_t pool_end = sb->pool_start + sb->pool_blocks * m->block_sectors;
+
 	if (m->dev_sectors < pool_end)
 		ADD(m, DMR_SEV_ERROR, "pool_beyond_end", -1,
 		    "the pool ends at sector %" PRIu64 " but the device has only %" PRIu64
@@ -499,24 +513,57 @@ static int check_superblock(struct dmr_meta *m, int *usable)
 		ADD(m, DMR_SEV_ERROR, "nr_entries", -1,
 		    "nr_entries %" PRIu64 " is more than pool_blocks %" PRIu64, sb->nr_entries,
 		    sb->pool_blocks);
+	return 0;
+}
+
+/*
+ * The current superblock's fields, in the order their findings are
+ * listed.  *usable: the geometry is sound enough to read the table by (a
+ * block size, a geometry that is the computed one).
+ */
+static int check_superblock(struct dmr_meta *m, int *usable)
+{
+	*usable = 0;
+	if (check_sb_header(m) || check_main_block_sizes(m) || check_block_size(m))
+		return -ENOMEM;
+	if (!m->block_sectors)
+		return 0;
+	if (check_geometry(m))
+		return -ENOMEM;
+	if (!m->geometry_ok)
+		return 0;
+	if (check_pool(m))
+		return -ENOMEM;
 	*usable = 1;
 	return 0;
 }
 
 /* ---------------------------------------------------------- the table */
 
-struct pair {
-	uint64_t logical, index;
+/*
+ * The table is read in three steps: read (both copies, block by block,
+ * each entry taken from the copy that holds a good one), validate (each
+ * entry, and the damage of each block), assemble (which entries
+ * supersede which: the mapping in effect).
+ */
+
+/*
+ * The problem kinds of the table: the first MAX_LISTED_PER_KIND of each
+ * are listed, then one line each, in this order, counts the rest.
+ */
+enum table_kind {
+	TK_BAD_CSUM, TK_RANGE, TK_FUTURE, TK_ORDER, TK_DAMAGE, TK_SUPERSEDED, TK_RETIRED, TK_NR
 };
 
-static int cmp_pair(const void *a, const void *b)
-{
-	const struct pair *x = a, *y = b;
-
-	if (x->logical != y->logical)
-		return x->logical < y->logical ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
-}
+static const struct kind table_kinds[TK_NR] = {
+	[TK_BAD_CSUM] = { DMR_SEV_ERROR, "entry_bad_csum", "entries bad in both copies", 0 },
+	[TK_RANGE] = { DMR_SEV_ERROR, "entry_logical_range", "entries beyond the main device", 0 },
+	[TK_FUTURE] = { DMR_SEV_ERROR, "entry_seq_future", "entries newer than the superblock", 0 },
+	[TK_ORDER] = { DMR_SEV_WARNING, "entry_seq_order", "entries older than the one before", 0 },
+	[TK_DAMAGE] = { DMR_SEV_DAMAGE, "table_copy_damaged", "damaged table blocks", 0 },
+	[TK_SUPERSEDED] = { DMR_SEV_INFO, "superseded", "superseded entries", 0 },
+	[TK_RETIRED] = { DMR_SEV_INFO, "retired", "retired entries", 0 },
+};
 
 static int list_or_count(struct dmr_meta *m, struct kind *k, int64_t index, const char *msg)
 {
@@ -525,31 +572,27 @@ static int list_or_count(struct dmr_meta *m, struct kind *k, int64_t index, cons
 	return 0;
 }
 
-/* one table block of both copies, as read */
-struct table_block {
-	const unsigned char *data[DMR_TABLE_COPIES];
+/* what reading one table block of both copies gave */
+struct block_read {
 	ssize_t got[DMR_TABLE_COPIES];		/* bytes, or -errno */
-	uint64_t md_block[DMR_TABLE_COPIES];
 	unsigned int damaged[DMR_TABLE_COPIES];	/* entries bad here, good in the other */
 };
 
-static char copy_name(unsigned int c)
-{
-	return (char)('A' + c);
-}
+/* ----------------------------------------------------------------- read */
 
-/* entry i of copy c as read; false when its bytes could not be read */
-static bool decode_entry(const struct dmr_meta *m, const struct table_block *tb, unsigned int c,
-			 uint64_t i, struct dmr_meta_entry *e)
+/* entry i of copy c as read into data; false when its bytes could not be read */
+static bool decode_entry(const struct dmr_meta *m, const unsigned char *data,
+			 const struct block_read *br, unsigned int c, uint64_t i,
+			 struct dmr_meta_entry *e)
 {
 	size_t slot = i % DMR_ENTRIES_PER_BLOCK;
 	const struct dmr_entry *raw;
 
 	memset(e, 0, sizeof(*e));
 	e->superseded_by = DMR_NOT_SUPERSEDED;
-	if (tb->got[c] < 0 || (slot + 1) * DMR_ENTRY_SIZE > (size_t)tb->got[c])
+	if (br->got[c] < 0 || (slot + 1) * DMR_ENTRY_SIZE > (size_t)br->got[c])
 		return false;
-	raw = (const struct dmr_entry *)(tb->data[c] + slot * DMR_ENTRY_SIZE);
+	raw = (const struct dmr_entry *)(data + slot * DMR_ENTRY_SIZE);
 	e->readable = true;
 	e->logical = le64toh(raw->logical);
 	e->seq = le32toh(raw->seq);
@@ -568,16 +611,16 @@ static bool decode_entry(const struct dmr_meta *m, const struct table_block *tb,
  * in both but different (a failed write left one copy behind), the later
  * commit's.  Marks the copies that are bad and counts their damage.
  */
-static void choose_entry(const struct dmr_meta *m, struct table_block *tb, uint64_t i,
-			 struct dmr_meta_entry *e)
+static void choose_entry(const struct dmr_meta *m, unsigned char *const data[DMR_TABLE_COPIES],
+			 struct block_read *br, uint64_t i, struct dmr_meta_entry *e)
 {
 	struct dmr_meta_entry c[DMR_TABLE_COPIES];
 	bool good[DMR_TABLE_COPIES];
 	unsigned int k, pick;
 
 	for (k = 0; k < DMR_TABLE_COPIES; k++)
-		good[k] = decode_entry(m, tb, k, i, &c[k]) && c[k].csum_ok && c[k].logical_ok &&
-			  c[k].seq_ok;
+		good[k] = decode_entry(m, data[k], br, k, i, &c[k]) && c[k].csum_ok &&
+			  c[k].logical_ok && c[k].seq_ok;
 	if (good[0] && good[1] && (c[0].logical != c[1].logical || c[0].seq != c[1].seq))
 		good[(int32_t)(c[1].seq - c[0].seq) > 0 ? 0 : 1] = false;
 	if (good[0] || good[1])
@@ -590,173 +633,260 @@ static void choose_entry(const struct dmr_meta *m, struct table_block *tb, uint6
 			continue;
 		e->bad_copies |= (uint8_t)(1U << k);
 		if (good[!k])
-			tb->damaged[k]++;
+			br->damaged[k]++;
 	}
 }
 
-/* one "damage" finding per damaged copy of a table block */
-static int report_block_damage(struct dmr_meta *m, const struct table_block *tb, uint64_t t,
+/*
+ * Every entry below nr_loaded, reading each table block of both copies
+ * into buf (two blocks) and what the reads gave into blocks[].  The table
+ * lies where the geometry, checked to be the superblock's, puts it.
+ */
+static void read_entries(struct dmr_meta *m, int fd, void *buf, struct block_read *blocks)
+{
+	unsigned char *data[DMR_TABLE_COPIES];
+
+	for (unsigned int c = 0; c < DMR_TABLE_COPIES; c++)
+		data[c] = (unsigned char *)buf + (size_t)c * DMR_MD_BLOCK_SIZE;
+	for (uint64_t i = 0; i < m->nr_loaded; i++) {
+		uint64_t t = i / DMR_ENTRIES_PER_BLOCK;
+
+		if (!(i % DMR_ENTRIES_PER_BLOCK))
+			for (unsigned int c = 0; c < DMR_TABLE_COPIES; c++)
+				blocks[t].got[c] = read_block(fd,
+						dmr_table_md_block(&m->geometry, c, t), data[c]);
+		choose_entry(m, data, &blocks[t], i, &m->entries[i]);
+	}
+}
+
+/* ------------------------------------------------------------- validate */
+
+/* one "damage" finding per damaged copy of table block t */
+static int report_block_damage(struct dmr_meta *m, const struct block_read *br, uint64_t t,
 			       struct kind *k)
 {
 	char msg[200];
 
 	for (unsigned int c = 0; c < DMR_TABLE_COPIES; c++) {
-		if (!tb->damaged[c])
+		uint64_t md_block = dmr_table_md_block(&m->geometry, c, t);
+
+		if (!br->damaged[c])
 			continue;
-		if (tb->got[c] < 0)
+		if (br->got[c] < 0)
 			snprintf(msg, sizeof(msg), "table copy %c block %" PRIu64 " (metadata block %"
 				 PRIu64 ") is unreadable (%s): its entries are read from copy %c; "
-				 "the next commit rewrites it", copy_name(c), t, tb->md_block[c],
-				 strerror((int)-tb->got[c]), copy_name(!c));
-		else if (tb->got[c] < DMR_MD_BLOCK_SIZE)
+				 "the next commit rewrites it", dmr_copy_letter(c), t, md_block,
+				 strerror((int)-br->got[c]), dmr_copy_letter(!c));
+		else if (br->got[c] < DMR_MD_BLOCK_SIZE)
 			snprintf(msg, sizeof(msg), "table copy %c block %" PRIu64 " (metadata block %"
 				 PRIu64 ") lies beyond the end of the device: its entries are read "
-				 "from copy %c", copy_name(c), t, tb->md_block[c], copy_name(!c));
+				 "from copy %c", dmr_copy_letter(c), t, md_block,
+				 dmr_copy_letter(!c));
 		else
 			snprintf(msg, sizeof(msg), "table copy %c block %" PRIu64 " (metadata block %"
 				 PRIu64 ") has %u bad entr%s, good in copy %c; the next commit "
-				 "rewrites it", copy_name(c), t, tb->md_block[c], tb->damaged[c],
-				 tb->damaged[c] == 1 ? "y" : "ies", copy_name(!c));
+				 "rewrites it", dmr_copy_letter(c), t, md_block, br->damaged[c],
+				 br->damaged[c] == 1 ? "y" : "ies", dmr_copy_letter(!c));
 		if (list_or_count(m, k, -1, msg))
 			return -ENOMEM;
 	}
 	return 0;
 }
 
+/*
+ * An entry's seq: not newer than the superblock's, and (while seqs fit in
+ * 32 bits, so entries carry all of theirs) not older than the entries
+ * before it.  *prev_seq: the highest seq so far.
+ */
+static int check_entry_seq(struct dmr_meta *m, struct kind *kinds, uint64_t i,
+			   uint32_t *prev_seq)
+{
+	const struct dmr_meta_entry *e = &m->entries[i];
+	char msg[200];
+
+	if (!e->seq_ok) {
+		snprintf(msg, sizeof(msg), "entry %" PRIu64 ": seq %" PRIu32 " is newer "
+			 "than the superblock's seq %" PRIu64, i, e->seq, m->sb.seq);
+		if (list_or_count(m, &kinds[TK_FUTURE], (int64_t)i, msg))
+			return -ENOMEM;
+	} else if (m->sb.seq <= UINT32_MAX && e->seq < *prev_seq) {
+		snprintf(msg, sizeof(msg), "entry %" PRIu64 ": seq %" PRIu32 " is older "
+			 "than the seq %" PRIu32 " of an entry before it", i, e->seq, *prev_seq);
+		if (list_or_count(m, &kinds[TK_ORDER], (int64_t)i, msg))
+			return -ENOMEM;
+	}
+	if (e->seq > *prev_seq)
+		*prev_seq = e->seq;
+	return 0;
+}
+
+/* the findings of entry i as chosen; counts it when retired */
+static int check_entry(struct dmr_meta *m, struct kind *kinds, uint64_t i, uint32_t *prev_seq)
+{
+	struct dmr_meta_entry *e = &m->entries[i];
+	char msg[200];
+
+	if (!e->readable)
+		return 0;	/* report_unreadable() sums these up */
+	if (!e->csum_ok || (e->bad_copies == 3 && e->logical_ok && e->seq_ok)) {
+		snprintf(msg, sizeof(msg), "entry %" PRIu64 " (table block %" PRIu64
+			 ", slot %zu): bad in both copies: bad checksum: stored 0x%08" PRIx32
+			 ", computed 0x%08" PRIx32, i, i / DMR_ENTRIES_PER_BLOCK,
+			 (size_t)(i % DMR_ENTRIES_PER_BLOCK), e->csum, e->csum_computed);
+		e->csum_ok = false;	/* nothing else of it can be trusted */
+		return list_or_count(m, &kinds[TK_BAD_CSUM], (int64_t)i, msg);
+	}
+	if (!e->logical_ok) {
+		snprintf(msg, sizeof(msg), "entry %" PRIu64 ": logical block %" PRIu64
+			 " is beyond the main device (%" PRIu64 " blocks)", i, e->logical,
+			 m->main_blocks);
+		if (list_or_count(m, &kinds[TK_RANGE], (int64_t)i, msg))
+			return -ENOMEM;
+	}
+	if (check_entry_seq(m, kinds, i, prev_seq))
+		return -ENOMEM;
+	if (!e->retired)
+		return 0;
+	m->nr_retired++;
+	snprintf(msg, sizeof(msg), "entry %" PRIu64 " maps nothing (retired): spare block %"
+		 PRIu64 " failed when written", i, i);
+	return list_or_count(m, &kinds[TK_RETIRED], (int64_t)i, msg);
+}
+
+/* one finding for the entries that neither copy could give */
+static int report_unreadable(struct dmr_meta *m)
+{
+	uint64_t first = UINT64_MAX, nr = 0;
+
+	for (uint64_t i = 0; i < m->nr_loaded; i++)
+		if (!m->entries[i].readable) {
+			if (!nr++)
+				first = i;
+		}
+	if (nr)
+		ADD(m, DMR_SEV_ERROR, "table_unreadable", (int64_t)first,
+		    "%" PRIu64 " entr%s cannot be read from either table copy (beyond the end "
+		    "of the device, or read errors), from entry %" PRIu64 " (table block %"
+		    PRIu64 ")", nr, nr == 1 ? "y" : "ies", first, first / DMR_ENTRIES_PER_BLOCK);
+	return 0;
+}
+
+/* every entry, and after the entries of each table block its damage */
+static int check_entries(struct dmr_meta *m, const struct block_read *blocks,
+			 struct kind *kinds)
+{
+	uint32_t prev_seq = 0;
+	uint64_t i = 0;
+
+	for (uint64_t t = 0; i < m->nr_loaded; t++) {
+		for (; i < m->nr_loaded && i / DMR_ENTRIES_PER_BLOCK == t; i++)
+			if (check_entry(m, kinds, i, &prev_seq))
+				return -ENOMEM;
+		if (report_block_damage(m, &blocks[t], t, &kinds[TK_DAMAGE]))
+			return -ENOMEM;
+	}
+	return report_unreadable(m);
+}
+
+/* ------------------------------------------------------------- assemble */
+
+struct pair {
+	uint64_t logical, index;
+};
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+
+	if (x->logical != y->logical)
+		return x->logical < y->logical ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* a good entry that maps a logical block, whether superseded or not */
+static bool entry_maps(const struct dmr_meta_entry *e)
+{
+	return e->readable && e->csum_ok && !e->retired && e->logical_ok;
+}
+
+/*
+ * A later entry of the same logical block supersedes the earlier ones;
+ * the last of each is in effect.
+ */
+static int resolve_supersedes(struct dmr_meta *m, struct kind *superseded)
+{
+	struct pair *pairs = calloc(m->nr_loaded ? m->nr_loaded : 1, sizeof(*pairs));
+	uint64_t n = 0;
+	char msg[200];
+	int ret = 0;
+
+	if (!pairs)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < m->nr_loaded; i++)
+		if (entry_maps(&m->entries[i])) {
+			pairs[n].logical = m->entries[i].logical;
+			pairs[n++].index = i;
+		}
+	qsort(pairs, n, sizeof(*pairs), cmp_pair);
+	for (uint64_t k = 0; k < n && !ret; k++) {
+		uint64_t i = pairs[k].index, by;
+
+		if (k + 1 == n || pairs[k + 1].logical != pairs[k].logical) {
+			m->nr_effective++;
+			continue;
+		}
+		by = pairs[k + 1].index;
+		m->entries[i].superseded_by = by;
+		m->nr_superseded++;
+		snprintf(msg, sizeof(msg), "entry %" PRIu64 " (logical %" PRIu64 ") is "
+			 "superseded by entry %" PRIu64 " (spare block %" PRIu64 " no longer used)",
+			 i, pairs[k].logical, by, i);
+		ret = list_or_count(m, superseded, (int64_t)i, msg);
+	}
+	free(pairs);
+	return ret;
+}
+
+/* "... and N more" for each kind listed only in part */
+static int report_unlisted(struct dmr_meta *m, const struct kind *kinds)
+{
+	for (size_t k = 0; k < TK_NR; k++)
+		if (kinds[k].count > MAX_LISTED_PER_KIND)
+			ADD(m, kinds[k].sev, kinds[k].code, -1,
+			    "... and %" PRIu64 " more %s, not listed",
+			    kinds[k].count - MAX_LISTED_PER_KIND, kinds[k].what);
+	return 0;
+}
+
+/* buf: two metadata blocks, for a table block of each copy */
 static int read_table(struct dmr_meta *m, int fd, void *buf, char *err, size_t errlen)
 {
 	const struct dmr_sb *sb = &m->sb;
-	struct kind bad_csum = { DMR_SEV_ERROR, "entry_bad_csum", "entries bad in both copies", 0 };
-	struct kind range = { DMR_SEV_ERROR, "entry_logical_range", "entries beyond the main device", 0 };
-	struct kind future = { DMR_SEV_ERROR, "entry_seq_future", "entries newer than the superblock", 0 };
-	struct kind order = { DMR_SEV_WARNING, "entry_seq_order", "entries older than the one before", 0 };
-	struct kind damage = { DMR_SEV_DAMAGE, "table_copy_damaged", "damaged table blocks", 0 };
-	struct kind superseded = { DMR_SEV_INFO, "superseded", "superseded entries", 0 };
-	struct kind retired = { DMR_SEV_INFO, "retired", "retired entries", 0 };
-	struct kind *kinds[] = { &bad_csum, &range, &future, &order, &damage, &superseded, &retired };
 	uint64_t n = sb->nr_entries < sb->pool_blocks ? sb->nr_entries : sb->pool_blocks;
-	uint64_t unreadable_from = UINT64_MAX, nr_unreadable = 0, nr_pairs = 0;
-	struct table_block tb = { 0 };
-	uint32_t prev_seq = 0;
-	bool seq32 = sb->seq <= UINT32_MAX;
-	struct pair *pairs;
-	char msg[200];
+	uint64_t nr_blocks = (n + DMR_ENTRIES_PER_BLOCK - 1) / DMR_ENTRIES_PER_BLOCK;
+	struct kind kinds[TK_NR];
+	struct block_read *blocks;
+	int ret;
 
+	memcpy(kinds, table_kinds, sizeof(kinds));
 	m->entries = calloc(n ? n : 1, sizeof(*m->entries));
-	pairs = calloc(n ? n : 1, sizeof(*pairs));
-	if (!m->entries || !pairs) {
-		free(pairs);
+	blocks = calloc(nr_blocks ? nr_blocks : 1, sizeof(*blocks));
+	if (!m->entries || !blocks) {
+		free(blocks);
 		fmt_err(err, errlen, "out of memory for %" PRIu64 " table entries", n);
 		return -ENOMEM;
 	}
 	m->nr_loaded = n;
-	for (unsigned int c = 0; c < DMR_TABLE_COPIES; c++)
-		tb.data[c] = (const unsigned char *)buf + (size_t)c * DMR_MD_BLOCK_SIZE;
-	for (uint64_t i = 0; i < n; i++) {
-		struct dmr_meta_entry *e = &m->entries[i];
-		uint64_t t = i / DMR_ENTRIES_PER_BLOCK;
-		size_t slot = i % DMR_ENTRIES_PER_BLOCK;
-
-		if (!slot) {
-			if (t && report_block_damage(m, &tb, t - 1, &damage))
-				goto nomem;
-			for (unsigned int c = 0; c < DMR_TABLE_COPIES; c++) {
-				tb.md_block[c] = DMR_TABLE_START + c * sb->table_blocks + t;
-				tb.got[c] = read_block(fd, tb.md_block[c],
-						       (char *)buf + (size_t)c * DMR_MD_BLOCK_SIZE);
-				tb.damaged[c] = 0;
-			}
-		}
-		choose_entry(m, &tb, i, e);
-		if (!e->readable) {
-			if (unreadable_from == UINT64_MAX)
-				unreadable_from = i;
-			nr_unreadable++;
-			continue;
-		}
-		if (!e->csum_ok || (e->bad_copies == 3 && e->logical_ok && e->seq_ok)) {
-			snprintf(msg, sizeof(msg), "entry %" PRIu64 " (table block %" PRIu64
-				 ", slot %zu): bad in both copies: bad checksum: stored 0x%08" PRIx32
-				 ", computed 0x%08" PRIx32, i, t, slot, e->csum, e->csum_computed);
-			if (list_or_count(m, &bad_csum, (int64_t)i, msg))
-				goto nomem;
-			e->csum_ok = false;
-			continue;	/* nothing else of it can be trusted */
-		}
-		if (!e->logical_ok) {
-			snprintf(msg, sizeof(msg), "entry %" PRIu64 ": logical block %" PRIu64
-				 " is beyond the main device (%" PRIu64 " blocks)", i, e->logical,
-				 m->main_blocks);
-			if (list_or_count(m, &range, (int64_t)i, msg))
-				goto nomem;
-		}
-		if (!e->seq_ok) {
-			snprintf(msg, sizeof(msg), "entry %" PRIu64 ": seq %" PRIu32 " is newer "
-				 "than the superblock's seq %" PRIu64, i, e->seq, sb->seq);
-			if (list_or_count(m, &future, (int64_t)i, msg))
-				goto nomem;
-		} else if (seq32 && e->seq < prev_seq) {
-			snprintf(msg, sizeof(msg), "entry %" PRIu64 ": seq %" PRIu32 " is older "
-				 "than the seq %" PRIu32 " of an entry before it", i, e->seq, prev_seq);
-			if (list_or_count(m, &order, (int64_t)i, msg))
-				goto nomem;
-		}
-		if (e->seq > prev_seq)
-			prev_seq = e->seq;
-		if (e->retired) {
-			m->nr_retired++;
-			snprintf(msg, sizeof(msg), "entry %" PRIu64 " maps nothing (retired): spare "
-				 "block %" PRIu64 " failed when written", i, i);
-			if (list_or_count(m, &retired, (int64_t)i, msg))
-				goto nomem;
-		} else if (e->logical_ok) {
-			pairs[nr_pairs].logical = e->logical;
-			pairs[nr_pairs].index = i;
-			nr_pairs++;
-		}
-	}
-	if (n && report_block_damage(m, &tb, (n - 1) / DMR_ENTRIES_PER_BLOCK, &damage))
-		goto nomem;
-	if (unreadable_from != UINT64_MAX &&
-	    add_problem(m, DMR_SEV_ERROR, "table_unreadable", (int64_t)unreadable_from,
-			"%" PRIu64 " entr%s cannot be read from either table copy (beyond the end "
-			"of the device, or read errors), from entry %" PRIu64 " (table block %"
-			PRIu64 ")", nr_unreadable, nr_unreadable == 1 ? "y" : "ies",
-			unreadable_from, unreadable_from / DMR_ENTRIES_PER_BLOCK))
-		goto nomem;
-
-	/* a later entry of the same logical block supersedes the earlier ones */
-	qsort(pairs, nr_pairs, sizeof(*pairs), cmp_pair);
-	for (uint64_t k = 0; k < nr_pairs; k++) {
-		if (k + 1 < nr_pairs && pairs[k + 1].logical == pairs[k].logical) {
-			uint64_t i = pairs[k].index, by = pairs[k + 1].index;
-
-			m->entries[i].superseded_by = by;
-			m->nr_superseded++;
-			snprintf(msg, sizeof(msg), "entry %" PRIu64 " (logical %" PRIu64 ") is "
-				 "superseded by entry %" PRIu64 " (spare block %" PRIu64 " no longer used)",
-				 i, pairs[k].logical, by, i);
-			if (list_or_count(m, &superseded, (int64_t)i, msg))
-				goto nomem;
-		} else {
-			m->nr_effective++;
-		}
-	}
-	free(pairs);
-	pairs = NULL;
-
-	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
-		if (kinds[k]->count > MAX_LISTED_PER_KIND &&
-		    add_problem(m, kinds[k]->sev, kinds[k]->code, -1,
-				"... and %" PRIu64 " more %s, not listed",
-				kinds[k]->count - MAX_LISTED_PER_KIND, kinds[k]->what))
-			goto nomem;
-	return 0;
-
-nomem:
-	free(pairs);
-	fmt_err(err, errlen, "out of memory");
-	return -ENOMEM;
+	read_entries(m, fd, buf, blocks);
+	ret = check_entries(m, blocks, kinds);
+	if (!ret)
+		ret = resolve_supersedes(m, &kinds[TK_SUPERSEDED]);
+	if (!ret)
+		ret = report_unlisted(m, kinds);
+	free(blocks);
+	if (ret)
+		fmt_err(err, errlen, "out of memory");
+	return ret;
 }
 
 /* ---------------------------------------------------------------- main */
@@ -812,7 +942,8 @@ static int not_formatted(struct dmr_meta *m, const unsigned char *probe, size_t 
 		    m->slot[i].csum_computed == m->slot[i].sb.csum) {
 			ADD(m, DMR_SEV_ERROR, "old_version", -1,
 			    "dm-remap metadata of format version 1 (slot %c): neither this tool nor "
-			    "the module reads it any more; see docs/on-disk-format.md", slot_name(i));
+			    "the module reads it any more; see docs/on-disk-format.md",
+			    dmr_copy_letter(i));
 			return 0;
 		}
 	if (m->slot[0].magic_ok || m->slot[1].magic_ok ||

@@ -94,6 +94,12 @@ struct dmr_slot {
 	struct dmr_sb sb;		/* decoded even when invalid */
 };
 
+/* the letter of superblock slot or table copy i (0, 1): 'A', 'B' */
+static inline char dmr_copy_letter(int i)
+{
+	return (char)('A' + i);
+}
+
 #define DMR_NOT_SUPERSEDED UINT64_MAX
 
 /*

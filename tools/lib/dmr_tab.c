@@ -8,11 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dm_remap_limits.h"	/* the target's ranges (contract section 4) */
 #include "status.h"	/* dmr_parse_u64 */
-
-/* the target's limits on block_size (contract section 4) */
-#define BLOCK_SIZE_MIN	512u
-#define BLOCK_SIZE_MAX	65536u
 
 __attribute__((format(printf, 3, 4)))
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -50,17 +47,16 @@ static int option_one(const char *tok, size_t n, struct dmr_options *o,
 		o->nofail = true;
 	} else if (val && (size_t)(val - buf) == strlen("block_size") &&
 		   !strncmp(buf, "block_size", val - buf)) {
-		if (!dmr_parse_u64(val + 1, &v) || v < BLOCK_SIZE_MIN || v > BLOCK_SIZE_MAX ||
-		    (v & (v - 1)))
-			return fail(err, errlen,
-				    "block_size '%s' is not a power of two from 512 to 65536",
-				    val + 1);
+		if (!dmr_parse_u64(val + 1, &v) || v < DM_REMAP_MIN_BLOCK_SIZE ||
+		    v > DM_REMAP_MAX_BLOCK_SIZE || (v & (v - 1)))
+			return fail(err, errlen, "block_size '%s' is not a power of two from %d to %d",
+				    val + 1, DM_REMAP_MIN_BLOCK_SIZE, DM_REMAP_MAX_BLOCK_SIZE);
 		o->block_size = (uint32_t)v;
 	} else if (val && (size_t)(val - buf) == strlen("scrub_rate") &&
 		   !strncmp(buf, "scrub_rate", val - buf)) {
-		if (!dmr_parse_u64(val + 1, &v) || v > UINT32_MAX)
-			return fail(err, errlen, "scrub_rate '%s' is not a number of KiB/s",
-				    val + 1);
+		if (!dmr_parse_u64(val + 1, &v) || v > DM_REMAP_MAX_SCRUB_RATE)
+			return fail(err, errlen, "scrub_rate '%s' is not a number of KiB/s from 0 to %d",
+				    val + 1, DM_REMAP_MAX_SCRUB_RATE);
 		o->has_scrub_rate = true;
 		o->scrub_rate = v;
 	} else if (!strcmp(buf, "block_size") || !strcmp(buf, "scrub_rate")) {

@@ -6,21 +6,44 @@
 
 #include "status.h"
 
+#define KEY_NAME(id, key, kind, need)	[DMR_ST_##id] = #key,
 static const char *const key_names[DMR_ST_NR_KEYS] = {
-	[DMR_ST_MODE] = "mode",
-	[DMR_ST_BLOCK_SIZE] = "block_size",
-	[DMR_ST_REMAPPED] = "remapped",
-	[DMR_ST_SPARE_TOTAL] = "spare_total",
-	[DMR_ST_SPARE_FREE] = "spare_free",
-	[DMR_ST_PENDING] = "pending",
-	[DMR_ST_READ_ERRORS] = "read_errors",
-	[DMR_ST_WRITE_ERRORS] = "write_errors",
-	[DMR_ST_LOST_SECTORS] = "lost_sectors",
-	[DMR_ST_MD_COMMITS] = "md_commits",
-	[DMR_ST_MD_SEQ] = "md_seq",
-	[DMR_ST_SCRUB] = "scrub",
-	[DMR_ST_MAIN] = "main",
+	DM_REMAP_STATUS_KEYS(KEY_NAME)
 };
+
+/* the words of the WORD keys, from the same table; enum value = index + 1 */
+#define WORD(w)	#w,
+static const char *const mode_words[] = { DM_REMAP_MODE_WORDS(WORD) };
+static const char *const scrub_words[] = { DM_REMAP_SCRUB_WORDS(WORD) };
+static const char *const main_words[] = { DM_REMAP_MAIN_WORDS(WORD) };
+_Static_assert(sizeof(mode_words) / sizeof(mode_words[0]) == DMR_MODE_RO, "enum dmr_mode");
+_Static_assert(sizeof(scrub_words) / sizeof(scrub_words[0]) == DMR_SCRUB_DONE, "enum dmr_scrub");
+_Static_assert(sizeof(main_words) / sizeof(main_words[0]) == DMR_MAIN_OFFLINE + 1, "enum dmr_main");
+
+/* 1 + the index of val in words[n], 0 when it is none of them */
+static int word_index(const char *const *words, size_t n, const char *val)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(words[i], val))
+			return (int)i + 1;
+	return 0;
+}
+
+#define WORD_INDEX(words, val) word_index(words, sizeof(words) / sizeof(words[0]), val)
+
+const char *dmr_mode_word(enum dmr_mode m)
+{
+	size_t i = (size_t)m;
+
+	return i >= 1 && i <= sizeof(mode_words) / sizeof(mode_words[0]) ? mode_words[i - 1] : "?";
+}
+
+const char *dmr_main_word(enum dmr_main m)
+{
+	size_t i = (size_t)m;
+
+	return i < sizeof(main_words) / sizeof(main_words[0]) ? main_words[i] : "?";
+}
 
 const char *dmr_status_key_name(enum dmr_status_key k)
 {
@@ -103,34 +126,21 @@ static uint64_t *u64_field(struct dmr_status *st, enum dmr_status_key k)
 static int set_key(struct dmr_status *st, enum dmr_status_key k, const char *val)
 {
 	uint64_t *f;
+	int i;
 
 	switch (k) {
 	case DMR_ST_MODE:
-		if (!strcmp(val, "rw"))
-			st->mode = DMR_MODE_RW;
-		else if (!strcmp(val, "ro"))
-			st->mode = DMR_MODE_RO;
-		else
-			return -EINVAL;
-		return 0;
+		i = WORD_INDEX(mode_words, val);
+		st->mode = (enum dmr_mode)i;
+		return i ? 0 : -EINVAL;
 	case DMR_ST_SCRUB:
-		if (!strcmp(val, "idle"))
-			st->scrub = DMR_SCRUB_IDLE;
-		else if (!strcmp(val, "running"))
-			st->scrub = DMR_SCRUB_RUNNING;
-		else if (!strcmp(val, "done"))
-			st->scrub = DMR_SCRUB_DONE;
-		else
-			return -EINVAL;
-		return 0;
+		i = WORD_INDEX(scrub_words, val);
+		st->scrub = (enum dmr_scrub)i;
+		return i ? 0 : -EINVAL;
 	case DMR_ST_MAIN:
-		if (!strcmp(val, "ok"))
-			st->main_state = DMR_MAIN_OK;
-		else if (!strcmp(val, "offline"))
-			st->main_state = DMR_MAIN_OFFLINE;
-		else
-			return -EINVAL;
-		return 0;
+		i = WORD_INDEX(main_words, val);
+		st->main_state = i ? (enum dmr_main)(i - 1) : DMR_MAIN_OK;
+		return i ? 0 : -EINVAL;
 	default:
 		f = u64_field(st, k);
 		if (!f || !dmr_parse_u64(val, f))

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "dm_remap_status.h"
+
 #define DMR_KV_MAX	48
 #define DMR_KEY_LEN	32
 #define DMR_VAL_LEN	64
@@ -32,29 +34,23 @@ enum dmr_scrub { DMR_SCRUB_UNKNOWN = 0, DMR_SCRUB_IDLE, DMR_SCRUB_RUNNING, DMR_S
 enum dmr_main { DMR_MAIN_OK = 0, DMR_MAIN_OFFLINE };
 
 /*
- * The keys the parser knows; bit i of dmr_status.present is key i.  Every
- * key up to DMR_ST_SCRUB is required; the later ones are optional (modules
- * built before they existed do not print them).
+ * The keys the parser knows: the status line's keys of the one table,
+ * bpf/dm_remap_status.h, in its order; bit i of dmr_status.present is key
+ * i.  The REQUIRED keys must all be present; the OPTIONAL ones are absent
+ * from modules built before they existed (main=: absent means ok).
  */
+#define DMR_ST_ENUM(id, key, kind, need)	DMR_ST_##id,
 enum dmr_status_key {
-	DMR_ST_MODE,
-	DMR_ST_BLOCK_SIZE,
-	DMR_ST_REMAPPED,
-	DMR_ST_SPARE_TOTAL,
-	DMR_ST_SPARE_FREE,
-	DMR_ST_PENDING,
-	DMR_ST_READ_ERRORS,
-	DMR_ST_WRITE_ERRORS,
-	DMR_ST_LOST_SECTORS,
-	DMR_ST_MD_COMMITS,
-	DMR_ST_MD_SEQ,
-	DMR_ST_SCRUB,
-	DMR_ST_MAIN,		/* optional: absent means ok */
+	DM_REMAP_STATUS_KEYS(DMR_ST_ENUM)
 	DMR_ST_NR_KEYS,
 };
+#undef DMR_ST_ENUM
 
 /* the keys every status must carry */
-#define DMR_ST_ALL_KEYS ((1u << (DMR_ST_SCRUB + 1)) - 1)
+#define DMR_ST_NEED_REQUIRED	1u
+#define DMR_ST_NEED_OPTIONAL	0u
+#define DMR_ST_REQUIRED_BIT(id, key, kind, need) | (DMR_ST_NEED_##need << DMR_ST_##id)
+#define DMR_ST_ALL_KEYS (0u DM_REMAP_STATUS_KEYS(DMR_ST_REQUIRED_BIT))
 
 struct dmr_status {
 	enum dmr_mode mode;
@@ -86,6 +82,10 @@ const char *dmr_status_key_name(enum dmr_status_key k);
  * Unknown keys are kept in st->kv only.
  */
 int dmr_status_parse(const char *params, struct dmr_status *st);
+
+/* the status word of a mode ("rw", "ro") or main state ("ok", "offline"); "?" if unknown */
+const char *dmr_mode_word(enum dmr_mode m);
+const char *dmr_main_word(enum dmr_main m);
 
 /* value of key in st->kv, NULL if absent */
 const char *dmr_status_get(const struct dmr_status *st, const char *key);

@@ -320,18 +320,14 @@ char *top_fmt_count(uint64_t v, char *buf, size_t len)
 
 const char *top_mode_name(enum dmr_mode m)
 {
-	switch (m) {
-	case DMR_MODE_RW: return "rw";
-	case DMR_MODE_RO: return "ro";
-	default: return "?";
-	}
+	return dmr_mode_word(m);
 }
 
 const char *top_main_name(const struct top_row *r)
 {
 	if (!r->have_status)
 		return "-";
-	return r->main_state == DMR_MAIN_OFFLINE ? "offline" : "ok";
+	return dmr_main_word(r->main_state);
 }
 
 static void count_or_dash(bool known, uint64_t v, char *buf, size_t len)

@@ -472,30 +472,100 @@ static int prompt_key(struct top_app *a, int ch)
 	return 0;
 }
 
-int top_ui_input(struct top_app *a, int timeout_ms)
+/* arrows, pages, home, end: move the selection; false for any other key */
+static bool move_key(struct top_app *a, int ch)
 {
-	int ch, col, ret = 0;
+	switch (ch) {
+	case KEY_UP:
+	case 'k':
+		if (a->sel > 0)
+			a->sel--;
+		return true;
+	case KEY_DOWN:
+	case 'j':
+		if (a->sel + 1 < a->nrows)
+			a->sel++;
+		return true;
+	case KEY_PPAGE:
+		a->sel = a->sel > LINES - 5 ? a->sel - (LINES - 5) : 0;
+		return true;
+	case KEY_NPAGE:
+		a->sel += LINES - 5;
+		if (a->sel >= a->nrows)
+			a->sel = a->nrows ? a->nrows - 1 : 0;
+		return true;
+	case KEY_HOME:
+		a->sel = 0;
+		return true;
+	case KEY_END:
+		a->sel = a->nrows ? a->nrows - 1 : 0;
+		return true;
+	}
+	return false;
+}
 
-	timeout(timeout_ms);
-	ch = getch();
-	if (ch == ERR)
-		return 0;
-	if (ch == KEY_RESIZE || ch == CTRL('l')) {
-		clearok(curscr, TRUE);
-		top_ui_draw(a);
-		return 0;
+/* the filter prompt, the sort order; anything else is unknown */
+static void list_command_key(struct top_app *a, int ch)
+{
+	int col;
+
+	switch (ch) {
+	case '/':
+		a->prompt = true;
+		snprintf(a->prompt_buf, sizeof(a->prompt_buf), "%s", a->filter);
+		break;
+	case '<':
+		sort_by(a, a->sort_col == 0 ? TOP_COL_NR - 1 : (int)a->sort_col - 1);
+		break;
+	case '>':
+		sort_by(a, ((int)a->sort_col + 1) % TOP_COL_NR);
+		break;
+	case 'I':
+		a->sort_desc = !a->sort_desc;
+		top_app_rows(a);
+		break;
+	default:
+		col = top_col_by_key(ch);
+		if (col >= 0)
+			sort_by(a, col);
+		else
+			snprintf(a->message, sizeof(a->message), "unknown key (h for help)");
+		break;
 	}
-	if (a->prompt) {
-		prompt_key(a, ch);
-		top_ui_draw(a);
-		return 0;
+}
+
+/* the list screen: open a device, or move, filter, sort */
+static void list_key(struct top_app *a, int ch)
+{
+	if (is_enter(ch) || ch == KEY_RIGHT) {
+		if (a->nrows)
+			a->screen = TOP_SCREEN_DETAIL;
+		return;
 	}
-	a->message[0] = '\0';
-	if (a->screen == TOP_SCREEN_HELP) {
+	if (!move_key(a, ch))
+		list_command_key(a, ch);
+	/* the selection follows the device, not the row, when rows re-sort */
+	if (a->nrows && a->sel < a->nrows)
+		snprintf(a->selected, sizeof(a->selected), "%s", a->rows[a->sel].name);
+}
+
+/* ESC or left: back from the detail screen, else clear the filter */
+static void back_key(struct top_app *a)
+{
+	if (a->screen == TOP_SCREEN_DETAIL) {
 		a->screen = TOP_SCREEN_LIST;
-		top_ui_draw(a);
-		return 0;
+	} else if (a->filter[0]) {
+		a->filter[0] = '\0';
+		top_app_rows(a);
 	}
+}
+
+/*
+ * A key on the list or detail screen: the keys of both, then those of
+ * the screen.  Returns 1 when the caller should sample now.
+ */
+static int screen_key(struct top_app *a, int ch)
+{
 	switch (ch) {
 	case 'q':
 	case 'Q':
@@ -505,92 +575,51 @@ int top_ui_input(struct top_app *a, int timeout_ms)
 	case '?':
 	case KEY_F(1):
 		a->screen = TOP_SCREEN_HELP;
-		break;
+		return 0;
 	case ' ':
 		a->paused = !a->paused;
-		ret = !a->paused;
-		break;
+		return !a->paused;
 	case '+':
 	case '=':
 		a->interval_s = step_interval(a->interval_s, 1);
-		ret = 1;
-		break;
+		return 1;
 	case '-':
 	case '_':
 		a->interval_s = step_interval(a->interval_s, -1);
-		ret = 1;
-		break;
+		return 1;
 	case KEY_ESC:
 	case KEY_LEFT:
-		if (a->screen == TOP_SCREEN_DETAIL)
+		back_key(a);
+		return 0;
+	}
+	if (a->screen != TOP_SCREEN_DETAIL)
+		list_key(a, ch);
+	else if (is_enter(ch) || is_backspace(ch))
+		a->screen = TOP_SCREEN_LIST;
+	return 0;
+}
+
+int top_ui_input(struct top_app *a, int timeout_ms)
+{
+	int ch, ret = 0;
+
+	timeout(timeout_ms);
+	ch = getch();
+	if (ch == ERR)
+		return 0;
+	if (ch == KEY_RESIZE || ch == CTRL('l')) {
+		clearok(curscr, TRUE);
+	} else if (a->prompt) {
+		prompt_key(a, ch);
+	} else {
+		a->message[0] = '\0';
+		/* any key leaves the help screen */
+		if (a->screen == TOP_SCREEN_HELP)
 			a->screen = TOP_SCREEN_LIST;
-		else if (a->filter[0]) {
-			a->filter[0] = '\0';
-			top_app_rows(a);
-		}
-		break;
-	default:
-		if (a->screen == TOP_SCREEN_DETAIL) {
-			if (is_enter(ch) || is_backspace(ch))
-				a->screen = TOP_SCREEN_LIST;
-			break;
-		}
-		if (is_enter(ch) || ch == KEY_RIGHT) {
-			if (a->nrows)
-				a->screen = TOP_SCREEN_DETAIL;
-			break;
-		}
-		switch (ch) {
-		case KEY_UP:
-		case 'k':
-			if (a->sel > 0)
-				a->sel--;
-			break;
-		case KEY_DOWN:
-		case 'j':
-			if (a->sel + 1 < a->nrows)
-				a->sel++;
-			break;
-		case KEY_PPAGE:
-			a->sel = a->sel > LINES - 5 ? a->sel - (LINES - 5) : 0;
-			break;
-		case KEY_NPAGE:
-			a->sel += LINES - 5;
-			if (a->sel >= a->nrows)
-				a->sel = a->nrows ? a->nrows - 1 : 0;
-			break;
-		case KEY_HOME:
-			a->sel = 0;
-			break;
-		case KEY_END:
-			a->sel = a->nrows ? a->nrows - 1 : 0;
-			break;
-		case '/':
-			a->prompt = true;
-			snprintf(a->prompt_buf, sizeof(a->prompt_buf), "%s", a->filter);
-			break;
-		case '<':
-			sort_by(a, a->sort_col == 0 ? TOP_COL_NR - 1 : (int)a->sort_col - 1);
-			break;
-		case '>':
-			sort_by(a, ((int)a->sort_col + 1) % TOP_COL_NR);
-			break;
-		case 'I':
-			a->sort_desc = !a->sort_desc;
-			top_app_rows(a);
-			break;
-		default:
-			col = top_col_by_key(ch);
-			if (col >= 0)
-				sort_by(a, col);
-			else
-				snprintf(a->message, sizeof(a->message),
-					 "unknown key (h for help)");
-			break;
-		}
-		if (a->nrows && a->sel < a->nrows)
-			snprintf(a->selected, sizeof(a->selected), "%s", a->rows[a->sel].name);
-		break;
+		else
+			ret = screen_key(a, ch);
+		if (a->quit)
+			return 0;
 	}
 	top_ui_draw(a);
 	return ret;

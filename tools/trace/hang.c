@@ -56,20 +56,25 @@ static const char doc[] =
 "                  its stack, and the devices below it with their state\n"
 "                  (a suspended dm device, a device with I/O in flight)\n"
 "  stuck_io        I/O of a remap device outstanding too long, per device and\n"
-"                  target (main, spare, worker): count, oldest age and sector\n"
+"                  target (main, spare, worker): count, oldest age and sector;\n"
+"                  target held: I/O dm core holds because the device is\n"
+"                  suspended (never sent to the target, not in sysfs)\n"
 "  cleared         a reported stall ended (seconds: its total duration)\n"
 "Everything is read from the kernel's own state (/proc, sysfs, symbolized by\n"
-"the kernel): no kernel symbols and, by default, no hook at all.  Stuck I/O\n"
-"is then a remap device with I/O in flight that completes none (seconds: a\n"
-"lower bound).  --sectors adds BPF on the module's I/O tracepoints: exact age\n"
-"and sector of each I/O issued while it runs, at a per-I/O cost.\n"
+"the kernel): no kernel symbols and, by default, no per-I/O hook: only a\n"
+"program in the module's status function, run by the tool's own status calls,\n"
+"that counts the I/O dm holds for a suspended device.  Stuck I/O is otherwise\n"
+"a remap device with I/O in flight that completes none (seconds: a lower\n"
+"bound).  --sectors adds BPF on the module's I/O tracepoints: exact age and\n"
+"sector of each I/O issued while it runs, at a per-I/O cost.\n"
 "\v"
 "JSON keys: event, time; stuck_work: function, module, workqueue, pid, comm,\n"
 "seconds, stack; stuck_teardown: device, dev, operation, phase, seconds,\n"
 "inflight, waits_in, pid, comm, lower (each: device, dev, role, dm, state,\n"
 "suspended, inflight, lower), stack; stuck_io: device, dev, target, count,\n"
-"seconds, age_exact, sector; cleared: stall with that event's identifying\n"
-"keys and seconds; overflow: not_followed.  Runbook: docs/tracing.md.\n"
+"seconds, age_exact, sector (target held: also count_exact, suspended);\n"
+"cleared: stall with that event's identifying keys and seconds; overflow:\n"
+"not_followed.  Runbook: docs/tracing.md.\n"
 "\n"
 "Examples:\n"
 "  dmremap-trace hang --once         # what is stuck now, then exit\n"
@@ -210,7 +215,8 @@ static int run_once(struct hang_state *h, struct hang_scan_opts *so)
 
 static int cmd_hang(void)
 {
-	struct hang_scan_opts so = { .ios_fd = -1, .errors_fd = -1 };
+	struct hang_scan_opts so = { .ios_fd = -1, .errors_fd = -1, .held_fd = -1 };
+	struct hang_held *held = NULL;
 	struct hang_snapshot snap = { 0 };
 	struct dmr_bpf_opts bo;
 	struct dmr_bpf_links links = { 0 };
@@ -237,9 +243,21 @@ static int cmd_hang(void)
 		free(h);
 		return 1;
 	}
+	/*
+	 * I/O dm holds for a suspended remap device: a program in the module's
+	 * status function, which runs only in the tool's own status calls.
+	 * Without it everything else works: one note.
+	 */
+	held = hang_held_open(err, sizeof(err));
+	if (held)
+		so.held_fd = hang_held_fd(held);
+	else
+		fprintf(stderr, PROG ": I/O held in dm core by a suspended remap device is not reported: %s%s\n",
+			err, env.cli.verbose ? "" : " (run with -v for libbpf's log)");
 	if (env.once) {
-		/* the kernel's state only: no BPF, nothing attached */
+		/* the kernel's state, and the held I/O seen by the status calls */
 		ret = run_once(h, &so);
+		hang_held_close(held);
 		free(h);
 		return ret;
 	}
@@ -262,9 +280,10 @@ attached:
 		fprintf(stderr, PROG ": cannot install signal handlers: %s\n", strerror(errno));
 		goto out;
 	}
-	fprintf(stderr, "Tracing stalls over %lu s (work items, dm suspend/remove, remap I/O %s%s)...%s\n",
+	fprintf(stderr, "Tracing stalls over %lu s (work items, dm suspend/remove, remap I/O %s%s, held I/O %s%s)...%s\n",
 		env.threshold, skel ? "via " : "from dm's counters",
 		skel ? dmr_attach_mode_name(links.mode) : "",
+		held ? "via " : "not seen", held ? hang_held_mode(held) : "",
 		env.cli.duration ? "" : " Hit Ctrl-C to end.");
 	if (!h->out.json)
 		printf("%-8s %-14s %s\n", "TIME", "EVENT", "DETAILS");
@@ -300,6 +319,7 @@ out:
 	hang_snapshot_free(&snap);
 	dmr_bpf_detach(&links);
 	hang_bpf__destroy(skel);
+	hang_held_close(held);
 	free(h);
 	return ret;
 }

@@ -184,6 +184,19 @@ void hang_print_teardown(const struct hang_out *o, const struct hang_teardown *t
 	text_stack(&td->task);
 }
 
+/* "r0 target held: 67 I/O held in dm core, r0 suspended (dmsetup resume releases them), ..." */
+static void print_held_text(const char *t, const struct hang_io *io)
+{
+	printf("%s stuck_io       %s target held: %s%llu I/O held in dm core, %s, oldest %s%.1f s",
+	       t, io->device, io->count_exact ? "" : "at least ", (unsigned long long)io->count,
+	       io->suspended ? "the device is suspended (dmsetup resume releases them)" :
+			       "the device is being suspended (see its stuck_teardown)",
+	       io->age_exact ? "" : "at least ", io->seconds);
+	if (io->has_sector)
+		printf(" at sector %llu", (unsigned long long)io->sector);
+	putchar('\n');
+}
+
 void hang_print_io(const struct hang_out *o, const struct hang_io *io, uint64_t now)
 {
 	char t[16], devt[32];
@@ -202,10 +215,18 @@ void hang_print_io(const struct hang_out *o, const struct hang_io *io, uint64_t 
 			dmr_json_u64(&j, "sector", io->sector);
 		else
 			dmr_json_str(&j, "sector", NULL);
+		if (io->held) {
+			dmr_json_bool(&j, "count_exact", io->count_exact);
+			dmr_json_bool(&j, "suspended", io->suspended);
+		}
 		dmr_json_end(&j);
 		return;
 	}
 	hms(o, now, t, sizeof(t));
+	if (io->held) {
+		print_held_text(t, io);
+		return;
+	}
 	printf("%s stuck_io       %s target %s: %llu I/O outstanding, oldest %s%.1f s", t,
 	       io->device, io->target, (unsigned long long)io->count,
 	       io->age_exact ? "" : "at least ", io->seconds);

@@ -14,6 +14,8 @@
  *   comes from the frames; in-flight I/O and the devices below from sysfs.
  * - I/O: /sys/block/dm-N/inflight of each remap device; the I/Os issued
  *   while the tool runs have their start time and sector in the BPF map.
+ * - I/O held in dm core for a suspended remap device: what bpf/held.bpf.c
+ *   saw in this scan's status calls (hang_held.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -421,16 +423,33 @@ static int scan_old_io(struct hang_snapshot *s, const struct hang_scan_opts *o,
 	return add_io(s, &io) ? 0 : -ENOMEM;
 }
 
+static int scan_held_io(struct hang_snapshot *s, const struct hang_scan_opts *o,
+			const struct dmr_dm_dev *d, uint64_t look_ns, double waited)
+{
+	struct hang_io io;
+	int r = hang_held_scan(s, o, d, look_ns, waited, &io);
+
+	if (r <= 0)
+		return r;
+	return add_io(s, &io) ? 0 : -ENOMEM;
+}
+
 static int scan_ios(struct hang_snapshot *s, const struct hang_scan_opts *o)
 {
 	static struct io_acc acc[IO_ACC_MAX];
 	struct dmr_dm_dev *devs = NULL;
 	struct dmr_blk *blk = NULL;
 	int nr_acc, nr_devs, ret = 0;
+	/* the status calls of the list run bpf/held.bpf.c: what it saw from now on */
+	uint64_t look_ns = dmr_mono_ns();
 
+	for (int i = 0; i < s->nr_held; i++)
+		s->held[i].seen = false;
 	nr_devs = dmr_dm_list_remap(&devs);
-	if (nr_devs <= 0)
+	if (nr_devs <= 0) {
+		s->nr_held = 0;
 		return 0;	/* no dm or no remap device: nothing to report */
+	}
 	blk = calloc((size_t)nr_devs, sizeof(*blk));
 	if (!blk) {
 		ret = -ENOMEM;
@@ -476,6 +495,15 @@ static int scan_ios(struct hang_snapshot *s, const struct hang_scan_opts *o)
 		}
 		dmr_blk_kname_of(d->kdev, kname, sizeof(kname));
 		ret = scan_old_io(s, o, d, kname, &blk[i], tracked);
+		if (!ret)
+			ret = scan_held_io(s, o, d, look_ns, teardown_age_of(s, kname));
+	}
+	/* forget the devices of unknown-age held I/O that are gone */
+	for (int i = 0; i < s->nr_held;) {
+		if (s->held[i].seen)
+			i++;
+		else
+			s->held[i] = s->held[--s->nr_held];
 	}
 out:
 	free(blk);
@@ -522,6 +550,7 @@ int hang_scan(struct hang_snapshot *s, const struct hang_scan_opts *o)
 void hang_snapshot_free(struct hang_snapshot *s)
 {
 	free(s->old);
+	free(s->held);
 	free(s->works);
 	free(s->tdowns);
 	free(s->ios);

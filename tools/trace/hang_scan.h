@@ -3,6 +3,8 @@
  * hang_scan.h - the parts of `dmremap-trace hang`:
  *   hang_scan.c  what is stuck now, from the kernel's own state (/proc,
  *                sysfs) and the I/O start times of bpf/hang.bpf.c
+ *   hang_held.c  I/O dm core holds for a suspended remap device (bpf/held.bpf.c)
+ *   hang_held_judge.c  what it saw, as a stuck_io report (target held)
  *   hang_report.c  text and JSON lines for each stall
  *   hang.c       the command: options, the stall table (each stall
  *                reported once and once more when it clears), the loop
@@ -12,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/types.h>
 
 #include "blkdev.h"
@@ -49,12 +52,16 @@ struct hang_teardown {
 struct hang_io {
 	uint32_t kdev;
 	char device[DMR_DM_NAME_LEN];	/* display name */
-	char target[16];		/* main, spare, worker, unknown */
+	char target[16];		/* main, spare, worker, unknown, held */
 	uint64_t count;
 	double seconds;			/* of the oldest */
 	bool age_exact;			/* false: started before the tool, seconds is a lower bound */
 	bool has_sector;
 	uint64_t sector;		/* of the oldest, when known */
+	/* target "held": queued in dm core because the device is suspended */
+	bool held;
+	bool count_exact;		/* false: more than DMR_HELD_MAX_BIOS */
+	bool suspended;			/* the suspend completed (else: in progress) */
 };
 
 struct hang_scan_opts {
@@ -62,6 +69,7 @@ struct hang_scan_opts {
 	uint64_t tool_start_ns;		/* CLOCK_MONOTONIC */
 	bool first;			/* first scan: note the I/O issued before the tool */
 	int ios_fd, errors_fd;		/* BPF maps, -1 without BPF */
+	int held_fd;			/* map of bpf/held.bpf.c, -1 without */
 };
 
 /*
@@ -82,9 +90,19 @@ struct hang_old_io {
 	char target[16];		/* where it waits, as first seen: it does not move */
 };
 
+/* a remap device holding I/O of unknown age (no bi_issue time), kept across scans */
+struct hang_held_dev {
+	uint32_t kdev;
+	uint64_t since_ns;		/* seen holding I/O since (CLOCK_MONOTONIC) */
+	bool at_once;			/* suspended at the first scan: reported at once */
+	bool seen;			/* in this scan */
+};
+
 struct hang_snapshot {
 	struct hang_old_io *old;	/* kept across scans */
 	int nr_old, cap_old;
+	struct hang_held_dev *held;	/* kept across scans */
+	int nr_held, cap_held;
 	struct hang_work *works;
 	int nr_works, cap_works;
 	struct hang_teardown *tdowns;
@@ -105,6 +123,26 @@ bool hang_still_in(enum stall_kind kind, pid_t tid, const char *what);
 /* what is stuck now: 0 or -errno (the snapshot is reset first) */
 int hang_scan(struct hang_snapshot *s, const struct hang_scan_opts *o);
 void hang_snapshot_free(struct hang_snapshot *s);
+
+/* held I/O (hang_held.c): the BPF program, NULL with a reason in err */
+struct hang_held;
+struct hang_held *hang_held_open(char *err, size_t len);
+const char *hang_held_mode(const struct hang_held *hh);	/* "fentry", "kprobe" */
+int hang_held_fd(const struct hang_held *hh);
+void hang_held_close(struct hang_held *hh);
+/*
+ * Device d's held I/O as its status call at or after look_ns saw it: 1 and
+ * io filled when it is to be reported (past the threshold), 0, -ENOMEM.
+ * waited: how long a suspend of d has waited (a lower bound of the age).
+ */
+int hang_held_scan(struct hang_snapshot *s, const struct hang_scan_opts *o,
+		   const struct dmr_dm_dev *d, uint64_t look_ns, double waited,
+		   struct hang_io *io);
+/* the same from what the program saw, h (hang_held_judge.c; count 0: nothing) */
+struct dmr_held;
+int hang_held_judge(struct hang_snapshot *s, const struct hang_scan_opts *o,
+		    const struct dmr_dm_dev *d, const struct dmr_held *h, double waited,
+		    struct hang_io *io);
 
 /* output (hang_report.c) */
 struct hang_out {

@@ -6,10 +6,12 @@
  * debug kernel's checkers report.  lkdtm provides use-after-free, array
  * bounds, list corruption and hung-task bugs; this module adds the ones
  * lkdtm lacks: a lock-order inversion (lockdep), an RCU dereference outside
- * a reader (PROVE_RCU), a might-sleep under a spinlock (DEBUG_ATOMIC_SLEEP)
- * and a leaked allocation (kmemleak).  None of them hangs or corrupts
- * anything: each only does what the checker is there to notice.  Loaded only by
- * tests/debug-kernel/canary.sh, in the test VM.
+ * a reader (PROVE_RCU), a might-sleep under a spinlock (DEBUG_ATOMIC_SLEEP),
+ * a leaked allocation (kmemleak), a timer on the stack that is not declared
+ * as such (debugobjects) and a work item that keeps its pool busy without
+ * sleeping (the workqueue watchdog).  None of them hangs or corrupts
+ * anything: each only does what the checker is there to notice.  Loaded
+ * only by tests/debug-kernel/canary.sh, in the test VM.
  */
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -17,10 +19,16 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
 
 static char *bug = "";
 module_param(bug, charp, 0444);
-MODULE_PARM_DESC(bug, "lock_inversion, rcu_outside_reader, sleep_in_atomic or leak");
+MODULE_PARM_DESC(bug, "lock_inversion, rcu_outside_reader, sleep_in_atomic, leak, timer_on_stack or wq_lockup");
+
+static unsigned int hog_seconds = 12;
+module_param(hog_seconds, uint, 0444);
+MODULE_PARM_DESC(hog_seconds, "wq_lockup: how long the work item keeps its pool busy");
 
 static DEFINE_MUTEX(canary_a);
 static DEFINE_MUTEX(canary_b);
@@ -71,6 +79,52 @@ static void leak(void)
 	WRITE_ONCE(canary_leaked, NULL);
 }
 
+static void canary_timer_fn(struct timer_list *t)
+{
+}
+
+/*
+ * timer_setup() on a stack object instead of timer_setup_on_stack():
+ * debugobjects reports the missing annotation when it starts tracking it.
+ */
+static void timer_on_stack(void)
+{
+	struct timer_list t;
+
+	timer_setup(&t, canary_timer_fn, 0);
+	destroy_timer_on_stack(&t);	/* stops the tracking */
+}
+
+/*
+ * The hog runs for hog_seconds without sleeping (cond_resched() lets other
+ * tasks run, but the pool still counts its worker as running), so the
+ * victim, queued behind it on the same CPU's pool, does not start: the
+ * watchdog reports the pool stuck once its threshold passes (the canary
+ * script lowers workqueue.watchdog_thresh).  Both finish; the module's
+ * exit waits for them.
+ */
+static void hog_fn(struct work_struct *w)
+{
+	unsigned long end = jiffies + hog_seconds * HZ;
+
+	while (time_before(jiffies, end))
+		cond_resched();
+}
+
+static void victim_fn(struct work_struct *w)
+{
+	pr_info("dmr_canary: the work item behind the hog ran\n");
+}
+
+static DECLARE_WORK(canary_hog, hog_fn);
+static DECLARE_WORK(canary_victim, victim_fn);
+
+static void wq_lockup(void)
+{
+	queue_work_on(0, system_wq, &canary_hog);
+	queue_work_on(0, system_wq, &canary_victim);
+}
+
 static int __init canary_init(void)
 {
 	if (!strcmp(bug, "lock_inversion"))
@@ -81,6 +135,10 @@ static int __init canary_init(void)
 		sleep_in_atomic();
 	else if (!strcmp(bug, "leak"))
 		leak();
+	else if (!strcmp(bug, "timer_on_stack"))
+		timer_on_stack();
+	else if (!strcmp(bug, "wq_lockup"))
+		wq_lockup();
 	else
 		return -EINVAL;
 	return 0;
@@ -88,6 +146,8 @@ static int __init canary_init(void)
 
 static void __exit canary_exit(void)
 {
+	flush_work(&canary_hog);
+	flush_work(&canary_victim);
 }
 
 module_init(canary_init);

@@ -33,15 +33,21 @@ refused "Target length exceeds the main device" "0 $((LEN + 8)) remap $M $S"
 refused "Target length is not a multiple of block_size" "0 $((LEN - 1)) remap $M $S"
 refused "Invalid number of optional arguments" "0 $LEN remap $M $S 7 format"
 refused "Invalid number of optional arguments" "0 $LEN remap $M $S x"
+refused "Invalid number of optional arguments" "0 $LEN remap $M $S 4294967297 format"
 refused "Unknown optional argument" "0 $LEN remap $M $S 1 bogus"
 refused "block_size needs a value" "0 $LEN remap $M $S 1 block_size"
 refused "Optional argument count too small" "0 $LEN remap $M $S 1 block_size 4096"
-refused "block_size is not a number" "0 $LEN remap $M $S 2 block_size 4k"
+refused "block_size must be a power of two" "0 $LEN remap $M $S 2 block_size 4k"
 refused "block_size must be a power of two" "0 $LEN remap $M $S 2 block_size 3000"
 refused "block_size must be a power of two" "0 $LEN remap $M $S 2 block_size 256"
 refused "block_size must be a power of two" "0 $LEN remap $M $S 2 block_size 131072"
 refused "block_size given twice" "0 $LEN remap $M $S 4 block_size 4096 block_size 8192"
-refused "scrub_rate is not a number" "0 $LEN remap $M $S 2 scrub_rate -1"
+SCRUB_RANGE="scrub_rate must be a number of KiB/s from 0 to 16777216"
+refused "scrub_rate needs a value" "0 $LEN remap $M $S 1 scrub_rate"
+refused "$SCRUB_RANGE" "0 $LEN remap $M $S 2 scrub_rate -1"
+refused "$SCRUB_RANGE" "0 $LEN remap $M $S 2 scrub_rate 16777217"
+refused "$SCRUB_RANGE" "0 $LEN remap $M $S 2 scrub_rate 4294967297"
+refused "block_size must be a power of two" "0 $LEN remap $M $S 2 block_size 4294971392"
 refused "no_auto_remap given twice" "0 $LEN remap $M $S 2 no_auto_remap no_auto_remap"
 refused "format given twice" "0 $LEN remap $M $S 2 format format"
 refused "Unexpected arguments after the optional arguments" "0 $LEN remap $M $S 1 format extra"
@@ -57,6 +63,12 @@ refused "block_size is smaller than the main device's logical block size" \
 	"0 $LEN remap /dev/big4k $S 2 block_size 2048"
 refused "block_size is smaller than the spare device's logical block size" \
 	"0 $LEN remap $M /dev/big4k 2 block_size 512"
+
+check "scrub_rate at its upper bound is accepted" \
+	dmsetup create top --table "0 $LEN remap $M $S 2 scrub_rate 16777216"
+check_eq "... and printed back" "scrub_rate 16777216" \
+	"$(dmsetup table top | grep -o 'scrub_rate [0-9]*')"
+check "... and removed" dmsetup remove top
 
 check_eq "no dm device left behind" "No devices found" "$(dmsetup ls 2>&1)"
 check "the main device is not held" sh -c '[ -z "$(ls /sys/block/main/holders)" ]'

@@ -23,9 +23,12 @@ nullb_badblocks main "+2048-2055"
 make_ref "$SCRATCH/a" 4
 write_at /dev/mapper/r0 "$SCRATCH/a" 1024 &
 WRITER=$!
-sleep 1
+wait_for wq_worker_blocked dm_remap || bail "the remap worker never blocked on the spare"
 dmsetup suspend r0 &
 SUSPENDER=$!
+# the suspend's final wait: for r0's in-flight write (the age the tracer
+# reports is the time since the suspender last ran)
+wait_for task_waits_in dm_wait_for_completion || bail "the suspend never waited for the write"
 sleep 4		# the write is >= 4 s old, the suspend >= 3 s, before any tracer
 
 ONCE=$SCRATCH/once.json

@@ -19,9 +19,15 @@ echo "0 $LEN remap /dev/mapper/mainlin /dev/sp 2 scrub_rate 1024" | dmsetup crea
 check "the scrub is running" sh -c "dmsetup status r0 | grep -q scrub=running"
 
 dmsetup suspend mainlin || bail "suspend main"
+# The scrub reads a few blocks per tick and sleeps between ticks; the removal
+# hangs only if it catches the worker inside a read of the suspended main.
+wait_for wq_worker_blocked dm_remap || bail "the scrub worker never blocked on mainlin"
 dmsetup remove r0 &
 REMOVER=$!
-sleep 4		# the removal is >= 4 s old before any tracer
+# its final wait: for the scrub worker, in r0's postsuspend; the age the
+# tracer reports is the time since the remover last ran
+wait_for task_waits_in remap_postsuspend || bail "the removal never waited for the scrub"
+sleep 4		# the removal has waited >= 4 s before any tracer
 check "the removal is waiting" kill -0 "$REMOVER"
 
 OUT=$SCRATCH/hang.json

@@ -29,6 +29,8 @@ HANGPID=$TPID
 check "events fell back to raw_tp" has "$EV.err" '^Tracing dm_remap events (raw_tp)'
 check "latency fell back to raw_tp" has "$LAT.err" '^Tracing dm_remap I/O latency (raw_tp)'
 check "hang fell back to raw_tp" has "$HANG.err" '^Tracing stalls .* remap I/O via raw_tp'
+check "hang looks at held I/O through the kprobe (no fentry without module BTF)" \
+	has "$HANG.err" '^Tracing stalls .* held I/O via kprobe'
 
 nullb_badblocks main "+2048-2055"
 make_ref "$SCRATCH/a" 4
@@ -46,12 +48,17 @@ dmsetup suspend splin || bail "suspend spare"
 nullb_badblocks main "+4096-4103"
 write_at /dev/mapper/r0 "$SCRATCH/a" 2048 &
 WRITER=$!
-sleep 1
+wait_for wq_worker_blocked dm_remap || bail "the remap worker never blocked on the spare"
 dmsetup suspend r0 &
 SUSPENDER=$!
 check_wait "raw_tp: stuck_work remap_worker" \
 	has "$HANG" '"event":"stuck_work","function":"remap_worker","module":"dm_remap"'
 check_wait "raw_tp: stuck_teardown of r0" has "$HANG" '"event":"stuck_teardown","device":"r0"'
+# a write to r0 now waits in dm core, behind r0's unfinished suspend
+write_at /dev/mapper/r0 "$SCRATCH/a" 3072 &
+HELDW=$!
+check_wait "kprobe: that write is stuck_io target held, r0 being suspended" \
+	has "$HANG" '"event":"stuck_io","device":"r0",.*"target":"held","count":1,.*"age_exact":true,"sector":6144,"count_exact":true,"suspended":false}'
 check_wait "raw_tp: stuck_io of r0 (io_done's trailing id read as ctx[7])" \
 	has "$HANG" '"event":"stuck_io","device":"r0",.*"sector":4096'
 dmsetup resume splin
@@ -59,8 +66,12 @@ waited "the write completes" "$WRITER"
 waited "the suspend completes" "$SUSPENDER"
 check "raw_tp: all cleared" wait_for sh -c "[ \$(grep -c '\"event\":\"cleared\"' $HANG) -ge 3 ]"
 check "r0 resumes" dmsetup resume r0
+waited "the held write completes" "$HELDW"
+check_wait "kprobe: the held write cleared" \
+	has "$HANG" '"event":"cleared","stall":"stuck_io","device":"r0","target":"held","count":1'
 check "the first remapped block reads back" same_data /dev/mapper/r0 "$SCRATCH/a" 1024
 check "the second too" same_data /dev/mapper/r0 "$SCRATCH/a" 2048
+check "the held write too" same_data /dev/mapper/r0 "$SCRATCH/a" 3072
 check "remove r0" dmsetup remove r0
 sleep 1
 kill -INT "$EVPID" "$LATPID" "$HANGPID"
@@ -89,4 +100,6 @@ check "hang -h works" sh -c "dmremap-trace hang -h | grep -q stuck_teardown"
 check "hang -V works" sh -c "dmremap-trace hang -V | grep -q dmremap-trace"
 check "a bad threshold is a usage error" sh -c "dmremap-trace hang -t x 2>/dev/null; [ \$? = 2 ]"
 check "no warning in the kernel log" kernel_log_clean
+show_output "$HANG"
+show_output "$HANG.err"
 finish

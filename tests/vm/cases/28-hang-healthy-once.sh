@@ -1,8 +1,9 @@
 #!/bin/sh
 # dmremap-trace hang without a stall: --once prints that nothing is stuck
-# and exits 0 (no JSON line with -j); tracers left attached (the default,
-# hook-free one and one with --sectors) during a healthy random read/write
-# load on a remap device and an unrelated loop device report nothing.  Then
+# and exits 0 (no JSON line with -j); tracers left attached (the default
+# one, without a per-I/O hook, and one with --sectors) during a healthy
+# random read/write load on a remap device and an unrelated loop device
+# report nothing (nor held I/O: nothing is suspended).  Then
 # one remap write stuck under a suspended main AFTER they started is
 # stuck_io: from dm's counters (age a lower bound, no sector) and, with
 # --sectors, with its exact age and sector.
@@ -36,7 +37,8 @@ check "--sectors attaches BPF" grep -q "remap I/O via " "$OUT.err"
 PLAIN=$SCRATCH/plain.json
 start_tracer "$PLAIN" hang -t 2 -j
 PLAINPID=$TPID
-check "the default tracer attaches nothing" grep -q "remap I/O from dm's counters" "$PLAIN.err"
+check "the default tracer has no per-I/O hook, only the held-I/O probe" \
+	grep -q "remap I/O from dm's counters, held I/O via fentry" "$PLAIN.err"
 LOADS=
 for dev in /dev/mapper/r0 /dev/loop0; do
 	fio --name=healthy --filename=$dev --rw=randrw --bs=4k --direct=1 --ioengine=libaio \

@@ -308,22 +308,43 @@ put_block() {
 
 # --- tracers ------------------------------------------------------------------
 
-# start_tracer OUT ARGS...: runs `dmremap-trace ARGS` in the background,
-# stdout to OUT and stderr to OUT.err, and waits until it is attached
-# ("Tracing ..."); sets TPID.
+# start_tracer OUT ARGS...: runs `dmremap-trace ARGS...` in the background,
+# stdout to OUT and stderr to OUT.err; sets TPID.  Bails out unless it
+# prints its "Tracing ..." line (it is attached then).
 start_tracer() {
 	_o=$1
 	shift
 	dmremap-trace "$@" >"$_o" 2>"$_o.err" &
-	# shellcheck disable=SC2034 # for the caller
+	# shellcheck disable=SC2034 # TPID is read by the cases
 	TPID=$!
-	wait_for grep -q Tracing "$_o.err" || bail "dmremap-trace $* did not start: $(tail -n 3 "$_o.err")"
+	wait_for grep -q Tracing "$_o.err" ||
+		bail "dmremap-trace $* did not start: $(tail -n 3 "$_o.err")"
 }
 
-# waited DESCRIPTION PID: PID (a child of this shell) exits with status 0.
+# waited DESCRIPTION PID: PID (a child of this shell) exited with status 0.
 waited() {
 	wait "$2"
 	check_eq "$1" 0 "$?"
+}
+
+# wq_worker_blocked WQ: a kworker running an item of workqueue WQ (its
+# comm ends in "+WQ") sleeps uninterruptibly, i.e. the item waits for I/O.
+wq_worker_blocked() {
+	for _c in /proc/[0-9]*/comm; do
+		case $(cat "$_c" 2>/dev/null) in
+		*"+$1") ;;
+		*) continue ;;
+		esac
+		_st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "${_c%comm}status" 2>/dev/null)
+		[ "$_st" = D ] && return 0
+	done
+	return 1
+}
+
+# task_waits_in FUNC: some task sleeps with FUNC on its kernel stack (the
+# frame name as /proc/PID/stack prints it, e.g. remap_postsuspend).
+task_waits_in() {
+	grep -qs "^\[<[0-9a-f]*>\] $1+" /proc/[0-9]*/stack
 }
 
 # wait_for CMD...: retries CMD for up to 30 s.

@@ -2,24 +2,6 @@
 # Helpers for the dmremap-trace cases (sourced after common.sh:
 # . /run/vmrun-lib/trace.sh).  One signature each; every case uses these.
 
-# start_tracer OUT ARGS...: runs `dmremap-trace ARGS...` in the background,
-# stdout to OUT and stderr to OUT.err; sets TPID.  Bails out unless it
-# prints its "Tracing ..." line (it is attached then).
-start_tracer() {
-	_o=$1
-	shift
-	dmremap-trace "$@" >"$_o" 2>"$_o.err" &
-	# shellcheck disable=SC2034 # TPID is read by the cases
-	TPID=$!
-	wait_for grep -q Tracing "$_o.err" ||
-		bail "dmremap-trace $* did not start: $(tail -n 3 "$_o.err")"
-}
-
-# has FILE PATTERN: a line of FILE matches the basic regular expression.
-has() {
-	grep -q -- "$2" "$1"
-}
-
 # count_of FILE PATTERN: how many lines of FILE match.
 count_of() {
 	grep -c -- "$2" "$1"
@@ -36,12 +18,6 @@ check_wait() {
 		not_ok "$_desc (30 s): $*"
 		"$@" 2>&1 | sed 's/^/#   /' | tail -n 5
 	fi
-}
-
-# waited DESCRIPTION PID: PID (a child of this shell) exited with status 0.
-waited() {
-	wait "$2"
-	check_eq "$1" 0 "$?"
 }
 
 # stop_tracer DESCRIPTION PID: SIGINT, then it exits with status 0.
