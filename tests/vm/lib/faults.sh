@@ -51,6 +51,7 @@ inflight_of() {
 # inflight_at_least NAME READS WRITES: NAME has at least that many reads
 # and writes in flight (for wait_for).
 inflight_at_least() {
+	# shellcheck disable=SC2046 # two numbers
 	set -- "$1" "$2" "$3" $(inflight_of "$1")
 	[ "$4" -ge "$2" ] && [ "$5" -ge "$3" ]
 }
@@ -106,6 +107,7 @@ timed_ms() {
 	_t0=$(now-ns)
 	"$@"
 	_rc=$?
+	# shellcheck disable=SC2034 # for the caller
 	ELAPSED_MS=$((($(now-ns) - _t0) / 1000000))
 	return $_rc
 }
