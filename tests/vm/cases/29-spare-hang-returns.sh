@@ -1,5 +1,5 @@
 #!/bin/sh
-# A spare that hangs and comes back.  The spare is a dm-linear "splin" over
+# A spare that hangs and comes back.  The spare is a dm-linear "lin" over
 # null_blk; it hangs twice, first suspended, then reloaded as dm-delay
 # (a delay the case never waits out), while writes go to blocks already
 # remapped (straight to the spare) and to new bad blocks of main (new
@@ -12,14 +12,7 @@
 . /run/vmrun-lib/common.sh
 . /run/vmrun-lib/faults.sh
 
-nullb_create main 64 || bail "null_blk main"
-nullb_create sp 16 || bail "null_blk sp"
-LEN=$(sectors_of /dev/main)
-linear_table /dev/sp "$(sectors_of /dev/sp)" | dmsetup create splin || bail "create splin"
-TABLE="0 $LEN remap /dev/main /dev/mapper/splin"
-echo "$TABLE" | dmsetup create r0 || bail "create r0"
-dmsetup mknodes
-is_blockdev /dev/mapper/r0 || bail "no /dev/mapper/r0"
+remap_over_linear spare
 make_ref "$SCRATCH/exp" 8192
 write_at /dev/mapper/r0 "$SCRATCH/exp" 0 || bail "initial write"
 make_ref "$SCRATCH/new" 8192
@@ -56,7 +49,7 @@ one_hang() {
 	make_ref "$SCRATCH/new" 8192	# data no block holds yet
 	_before=$(status_key r0 remapped)
 	_free=$(status_key r0 spare_free)
-	hang_start splin "$_how" || bail "$_how the spare"
+	hang_start lin "$_how" || bail "$_how the spare"
 	bad_block "$_n1"
 	bad_block "$_n2"
 	_pids=
@@ -85,7 +78,7 @@ one_hang() {
 	check "$_how: none of the 4 has failed or finished" still_running $_pids
 	check_eq "$_how: mode stays rw" rw "$(timeout 20 dmsetup status r0 | tr ' ' '\n' | sed -n 's/^mode=//p')"
 	check_eq "$_how: main stays ok" ok "$(timeout 20 dmsetup status r0 | tr ' ' '\n' | sed -n 's/^main=//p')"
-	hang_end splin "$_how" || bail "end the $_how of the spare"
+	hang_end lin "$_how" || bail "end the $_how of the spare"
 	# shellcheck disable=SC2086 # pids
 	wait $_pids
 	_rcs=
@@ -117,12 +110,12 @@ check_fails "the target logged no failure or outage" dm_log_errors
 
 # The committed metadata, offline and loaded again.
 check "remove r0" dmsetup remove r0
-check "dmremap-meta check: consistent (exit 0)" dmremap-meta check /dev/mapper/splin
+check "dmremap-meta check: consistent (exit 0)" dmremap-meta check /dev/mapper/lin
 check_eq "dmremap-meta dump: 6 remaps in effect" 6 \
-	"$(dmremap-meta dump -j /dev/mapper/splin | grep -c '"state":"effective"')"
+	"$(dmremap-meta dump -j /dev/mapper/lin | grep -c '"state":"effective"')"
 check "the kernel loads it again" sh -c "echo '$TABLE' | dmsetup create r0"
 check_eq "with 6 remaps" 6 "$(status_key r0 remapped)"
 check "every byte reads back" same_data /dev/mapper/r0 "$SCRATCH/exp" 0
-check "remove" sh -c "dmsetup remove r0 && dmsetup remove splin"
+check "remove" sh -c "dmsetup remove r0 && dmsetup remove lin"
 check "kernel log clean" kernel_log_clean
 finish

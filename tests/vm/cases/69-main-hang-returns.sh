@@ -1,5 +1,5 @@
 #!/bin/sh
-# A main device that hangs and comes back.  Main is a dm-linear "ml" over
+# A main device that hangs and comes back.  Main is a dm-linear "lin" over
 # null_blk; it hangs twice, first suspended, then reloaded as dm-delay (a
 # delay the case never waits out), while reads and writes of healthy blocks
 # are in flight.  A hang returns no error, so the target has nothing to
@@ -11,13 +11,7 @@
 . /run/vmrun-lib/common.sh
 . /run/vmrun-lib/faults.sh
 
-nullb_create main 64 || bail "null_blk main"
-nullb_create spare 16 || bail "null_blk spare"
-LEN=$(sectors_of /dev/main)
-linear_table /dev/main "$LEN" | dmsetup create ml || bail "create ml"
-echo "0 $LEN remap /dev/mapper/ml /dev/spare" | dmsetup create r0 || bail "create r0"
-dmsetup mknodes
-is_blockdev /dev/mapper/r0 || bail "no /dev/mapper/r0"
+remap_over_linear main
 make_ref "$SCRATCH/exp" 8192
 write_at /dev/mapper/r0 "$SCRATCH/exp" 0 || bail "initial write"
 
@@ -45,7 +39,7 @@ one_hang() {
 	_we=$(status_key r0 write_errors)
 	_free=$(status_key r0 spare_free)
 	_commits=$(status_key r0 md_commits)
-	hang_start ml "$_how" || bail "$_how main"
+	hang_start lin "$_how" || bail "$_how main"
 	_pids=
 	for _b in 300 301; do
 		( "$DD" if="$SCRATCH/new" of=/dev/mapper/r0 bs=4096 skip=$_b seek=$_b count=1 \
@@ -80,7 +74,7 @@ one_hang() {
 	check "$_how: no write error counted" status_is write_errors "$_we"
 	check "$_how: ... while the 4 still wait (in flight: $(inflight_of r0))" \
 		inflight_at_least r0 2 2
-	hang_end ml "$_how" || bail "end the $_how of main"
+	hang_end lin "$_how" || bail "end the $_how of main"
 	# shellcheck disable=SC2086 # pids
 	wait $_pids
 	check_eq "$_how: all 4 completed successfully" "0 0 0 0" \
@@ -114,6 +108,6 @@ check "a bad block afterwards is remapped as usual" write_at /dev/mapper/r0 "$SC
 put_block "$SCRATCH/exp" 4000 "$SCRATCH/b1000"
 check_eq "two blocks remapped" 2 "$(status_key r0 remapped)"
 check "every byte reads back" same_data /dev/mapper/r0 "$SCRATCH/exp" 0
-check "remove" sh -c "dmsetup remove r0 && dmsetup remove ml"
+check "remove" sh -c "dmsetup remove r0 && dmsetup remove lin"
 check "kernel log clean" kernel_log_clean
 finish

@@ -111,3 +111,19 @@ timed_ms() {
 	ELAPSED_MS=$((($(now-ns) - _t0) / 1000000))
 	return $_rc
 }
+
+# remap_over_linear main|spare: remap_disks, a dm-linear "lin" over the
+# disk named (to suspend it or reload it as delay or error), and r0 over
+# main and spare, one of them through lin; sets LEN and TABLE (r0's table).
+remap_over_linear() {
+	remap_disks
+	linear_table "/dev/$1" "$(sectors_of "/dev/$1")" | dmsetup create lin || bail "create lin"
+	case $1 in
+	main) TABLE="0 $LEN remap /dev/mapper/lin /dev/spare" ;;
+	spare) TABLE="0 $LEN remap /dev/main /dev/mapper/lin" ;;
+	*) bail "remap_over_linear: main or spare, not '$1'" ;;
+	esac
+	echo "$TABLE" | dmsetup create r0 || bail "create r0: $TABLE"
+	dmsetup mknodes
+	is_blockdev /dev/mapper/r0 || bail "no block device /dev/mapper/r0"
+}
