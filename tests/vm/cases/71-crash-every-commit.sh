@@ -19,18 +19,11 @@
 #     read zeroes) and the next block main's zeroes.
 # ARGS: [REMAPS (default 105) [KSTEP (default 60)]].
 . /run/vmrun-lib/common.sh
+. /run/vmrun-lib/faults.sh
 
 REMAPS=${1:-105}
 KSTEP=${2:-60}
-modprobe dm-log-writes || bail "dm-log-writes"
-nullb_create main 64 || bail "null_blk main"
-nullb_create sparebase 16 || bail "null_blk sparebase"
-nullb_create logdev 128 || bail "null_blk logdev"
-nullb_create replay 16 || bail "null_blk replay"
-LEN=$(sectors_of /dev/main)
-echo "0 $(sectors_of /dev/sparebase) log-writes /dev/sparebase /dev/logdev" | dmsetup create lw ||
-	bail "log-writes"
-echo "0 $LEN remap /dev/main /dev/mapper/lw" | dmsetup create r0 || bail "create r0"
+remap_over_log_writes
 make_ref "$SCRATCH/exp" 1024
 # Blocks 0..REMAPS-1 of main go bad; one writer rewrites them one 4 KiB
 # block at a time, each write waiting for its remap's commit.

@@ -127,3 +127,20 @@ remap_over_linear() {
 	dmsetup mknodes
 	is_blockdev /dev/mapper/r0 || bail "no block device /dev/mapper/r0"
 }
+
+# remap_over_log_writes: for crash-consistency replays, the null_blk disks
+# main (64 MiB), sparebase (16), logdev (128) and replay (16, blank: the
+# log is replayed onto it), dm-log-writes "lw" recording every write to
+# sparebase on logdev with its flush/FUA flags, and r0 over main and lw;
+# sets LEN (main's sectors).
+remap_over_log_writes() {
+	modprobe dm-log-writes || bail "dm-log-writes"
+	nullb_create main 64 || bail "null_blk main"
+	nullb_create sparebase 16 || bail "null_blk sparebase"
+	nullb_create logdev 128 || bail "null_blk logdev"
+	nullb_create replay 16 || bail "null_blk replay"
+	LEN=$(sectors_of /dev/main)
+	echo "0 $(sectors_of /dev/sparebase) log-writes /dev/sparebase /dev/logdev" |
+		dmsetup create lw || bail "log-writes"
+	echo "0 $LEN remap /dev/main /dev/mapper/lw" | dmsetup create r0 || bail "create r0"
+}
