@@ -21,7 +21,7 @@ make_ref "$SCRATCH/new" 8192
 bad_block() {
 	nullb_badblocks main "+$(($1 * 8))-$(($1 * 8 + 7))"
 }
-# rewrite BLOCK: writes block BLOCK of "new" to r0 and records it in exp.
+# rewrite BLOCK: writes block BLOCK of "new" to r0 (expect_new records it).
 rewrite() {
 	"$DD" if="$SCRATCH/new" of=/dev/mapper/r0 bs=4096 skip="$1" seek="$1" count=1 \
 		oflag=direct conv=notrunc 2>/dev/null || return 1
