@@ -8,16 +8,9 @@
 # the offline tool reads, and every committed remap must find its data on
 # the spare.
 . /run/vmrun-lib/common.sh
+. /run/vmrun-lib/faults.sh
 
-modprobe dm-log-writes || bail "dm-log-writes"
-nullb_create main 64 || bail "null_blk main"
-nullb_create sparebase 16 || bail "null_blk sparebase"
-nullb_create logdev 128 || bail "null_blk logdev"
-nullb_create replay 16 || bail "null_blk replay"
-LEN=$(sectors_of /dev/main)
-SLEN=$(sectors_of /dev/sparebase)
-echo "0 $SLEN log-writes /dev/sparebase /dev/logdev" | dmsetup create lw || bail "log-writes"
-echo "0 $LEN remap /dev/main /dev/mapper/lw" | dmsetup create r0 || bail "create r0"
+remap_over_log_writes
 make_ref "$SCRATCH/exp" 8192
 make_ref "$SCRATCH/new" 8192
 write_at /dev/mapper/r0 "$SCRATCH/exp" 0 || bail "initial write"

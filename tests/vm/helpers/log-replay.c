@@ -5,7 +5,8 @@
  * Replays a dm-log-writes log onto TARGET one entry at a time, and after
  * every entry that carries a flush or FUA (the points where a power cut
  * can leave the device) runs CHECK_COMMAND through sh with LOG_ENTRY set to
- * the number of entries applied.  Stops at the first check that fails.
+ * the number of entries applied and LOG_POINT to the number of the flush/FUA
+ * point (1, 2, ...).  Stops at the first check that fails.
  * Used by the crash-consistency VM case; the log format is the one
  * drivers/md/dm-log-writes.c documents: a super block at byte 0, then per
  * entry one sector holding struct log_write_entry followed by its data.
@@ -52,6 +53,7 @@ int main(int argc, char **argv)
 	struct log_write_super super;
 	unsigned int sectorsize;
 	uint64_t i, nr, checks = 0;
+	char env[32];
 	off_t pos;
 	char *buf = NULL;
 	size_t cap = 0;
@@ -107,15 +109,16 @@ int main(int argc, char **argv)
 			pos += len;
 		}
 		if (flags & (LOG_FLUSH_FLAG | LOG_FUA_FLAG)) {
-			char env[32];
 			int rc;
 
 			if (fsync(target))
 				return 2;
 			snprintf(env, sizeof(env), "%llu", (unsigned long long)i + 1);
 			setenv("LOG_ENTRY", env, 1);
-			rc = system(argv[3]);
 			checks++;
+			snprintf(env, sizeof(env), "%llu", (unsigned long long)checks);
+			setenv("LOG_POINT", env, 1);
+			rc = system(argv[3]);
 			if (rc) {
 				fprintf(stderr, "log-replay: check failed after entry %llu\n",
 					(unsigned long long)i + 1);
