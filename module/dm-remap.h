@@ -107,6 +107,7 @@ struct remap_md_repair {
 struct remap_md {
 	struct dmr_geometry geo;
 	u8 uuid[16];
+	u32 uuid_csum;		/* CRC-32C of uuid: entry_csum() continues it */
 	/*
 	 * Last completed commit, what the status shows: set only once both
 	 * superblock writes of the commit have completed.
