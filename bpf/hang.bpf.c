@@ -58,8 +58,9 @@ static __always_inline int on_io_error(__u32 dev, __u64 sector)
 }
 
 /*
- * io_done is attached before io_start (program order): an I/O recorded by
- * io_start must have its io_done program, or it would stay in the map.
+ * The loader attaches io_done before io_start (tools/trace/hang.c sets
+ * attach_first): an I/O recorded by io_start must have its io_done
+ * program, or it would stay in the map.
  * dm_remap_io_done(dev_t dev, u64 sector, u32 nr_sectors, u32 op, int error,
  *		    u32 remapped, u64 latency_ns, u64 id)
  */

@@ -162,6 +162,16 @@ static void select_programs(struct bpf_object *obj, const struct dmr_bpf_opts *o
 	}
 }
 
+/* p is the program of tracepoint o->attach_first (<tp>_btf or <tp>_raw) */
+static bool is_attach_first(const struct dmr_bpf_opts *o, const struct bpf_program *p)
+{
+	const char *name = bpf_program__name(p);
+	size_t n = o->attach_first ? strlen(o->attach_first) : 0;
+
+	return n && !strncmp(name, o->attach_first, n) &&
+	       (!strcmp(name + n, "_btf") || !strcmp(name + n, "_raw"));
+}
+
 int dmr_bpf_load_attach(struct bpf_object *obj, const struct dmr_bpf_opts *o,
 			struct dmr_bpf_links *l, char *err, size_t len)
 {
@@ -187,21 +197,25 @@ int dmr_bpf_load_attach(struct bpf_object *obj, const struct dmr_bpf_opts *o,
 		snprintf(err, len, "out of memory");
 		return -ENOMEM;
 	}
-	bpf_object__for_each_program(p, obj) {
-		struct bpf_link *link;
+	/* pass 0: o->attach_first's program; pass 1: the others */
+	for (int pass = 0; pass < 2; pass++) {
+		bpf_object__for_each_program(p, obj) {
+			struct bpf_link *link;
 
-		if (!bpf_program__autoload(p))
-			continue;
-		link = bpf_program__attach(p);
-		if (!link) {
-			ret = -errno;
-			snprintf(err, len, "cannot attach %s (%s): %s",
-				 bpf_program__name(p), bpf_program__section_name(p),
-				 strerror(-ret));
-			dmr_bpf_detach(l);
-			return ret;
+			if (!bpf_program__autoload(p) ||
+			    is_attach_first(o, p) != (pass == 0))
+				continue;
+			link = bpf_program__attach(p);
+			if (!link) {
+				ret = -errno;
+				snprintf(err, len, "cannot attach %s (%s): %s",
+					 bpf_program__name(p), bpf_program__section_name(p),
+					 strerror(-ret));
+				dmr_bpf_detach(l);
+				return ret;
+			}
+			l->links[l->n++] = link;
 		}
-		l->links[l->n++] = link;
 	}
 	if (o->verbose)
 		fprintf(stderr, "attached %d BPF programs, %s tracepoints via %s\n",

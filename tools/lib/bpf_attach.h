@@ -27,6 +27,11 @@ struct dmr_bpf_opts {
 	bool force_raw_tp;	/* use raw_tp even when tp_btf would work */
 	bool need_btf;		/* the programs use CO-RE: fail without vmlinux BTF */
 	const char *module;	/* NULL: DMR_MODULE */
+	/*
+	 * NULL, or a tracepoint (e.g. "io_done") whose program must be attached
+	 * before every other: what one program records, this one must see end.
+	 */
+	const char *attach_first;
 };
 
 enum dmr_attach_mode {
@@ -91,8 +96,8 @@ const char *dmr_attach_mode_name(enum dmr_attach_mode m);
 
 /*
  * Disable one program of every tp_btf/raw_tp pair (see above), load obj and
- * attach every program that is to be loaded.  On failure returns -errno with
- * a one-line reason in err and nothing attached.
+ * attach every program that is to be loaded, o->attach_first's first.  On
+ * failure returns -errno with a one-line reason in err and nothing attached.
  */
 int dmr_bpf_load_attach(struct bpf_object *obj, const struct dmr_bpf_opts *o,
 			struct dmr_bpf_links *l, char *err, size_t len);

@@ -264,6 +264,8 @@ static int cmd_hang(void)
 	if (!env.sectors)
 		goto attached;
 
+	/* an I/O recorded by io_start must have its io_done program */
+	bo.attach_first = "io_done";
 	skel = hang_bpf__open();
 	if (!skel) {
 		fprintf(stderr, PROG ": cannot open the BPF object: %s\n", strerror(errno));
