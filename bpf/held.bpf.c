@@ -15,7 +15,10 @@
  *
  * Age: bio->bi_issue holds ktime_get_ns() masked to 51 bits, set by
  * submit_bio_noacct_nocheck() (CONFIG_BLK_CGROUP, on in Debian's kernels)
- * before dm_submit_bio() runs; 0 (bio_init's value) when the kernel lacks it.
+ * before dm_submit_bio() runs.  A kernel without CONFIG_BLK_CGROUP has no
+ * such field (the project's debug kernel, for one): the read is guarded by
+ * bpf_core_field_exists(), so the program still loads there, and every bio
+ * counts as untimed (user space then reports a lower bound).
  *
  * fentry and kprobe twins: fentry needs the module's BTF; the kprobe
  * (chosen by user space when fentry cannot load) only needs the BTF of
@@ -83,7 +86,9 @@ static long walk_one(__u32 index, void *arg)
 	if (!bio)
 		return 1;
 	h->count++;
-	issue = BPF_CORE_READ(bio, bi_issue.value) & BIO_ISSUE_TIME_MASK;
+	issue = 0;
+	if (bpf_core_field_exists(bio->bi_issue))
+		issue = BPF_CORE_READ(bio, bi_issue.value) & BIO_ISSUE_TIME_MASK;
 	if (!issue) {
 		h->untimed++;
 	} else {
