@@ -20,6 +20,14 @@
  * bpf_core_field_exists(), so the program still loads there, and every bio
  * counts as untimed (user space then reports a lower bound).
  *
+ * The devices below: a remap device's I/O sent to a suspended dm device
+ * (its main or spare, e.g. a dm-linear or multipath) waits on that
+ * device's md->deferred, where the remap device's own counters only know
+ * that it is in flight.  So each look also walks the lists of the dm
+ * devices in the remap device's table (dm_table.devices), and their bios
+ * give the true age of I/O the tool did not see start: they were issued
+ * (bi_issue) when the remap target sent them down.
+ *
  * fentry and kprobe twins: fentry needs the module's BTF; the kprobe
  * (chosen by user space when fentry cannot load) only needs the BTF of
  * dm_mod and vmlinux, which the CO-RE relocations below use either way.
@@ -50,6 +58,16 @@ struct mapped_device___dmr {
 
 struct dm_table___dmr {
 	struct mapped_device___dmr *md;
+	struct list_head devices;	/* of struct dm_dev_internal */
+} __attribute__((preserve_access_index));
+
+struct dm_dev___dmr {
+	struct block_device *bdev;
+} __attribute__((preserve_access_index));
+
+struct dm_dev_internal___dmr {
+	struct list_head list;
+	struct dm_dev___dmr *dm_dev;
 } __attribute__((preserve_access_index));
 
 struct dm_target___dmr {
@@ -102,23 +120,19 @@ static long walk_one(__u32 index, void *arg)
 	return 0;
 }
 
-static __always_inline int look(struct dm_target___dmr *ti)
+/* md's deferred list, as the map entry of its disk; its major, 0 if none */
+static __always_inline __u32 look_md(struct mapped_device___dmr *md)
 {
-	struct mapped_device___dmr *md;
 	struct walk_ctx c = {};
 	struct dmr_held *h = &c.h;
 	struct gendisk *disk;
-	__u32 dev;
+	__u32 major, dev;
 
-	if ((__u32)(bpf_get_current_pid_tgid() >> 32) != targ_tgid)
-		return 0;
-	md = BPF_CORE_READ(ti, table, md);
-	if (!md)
-		return 0;
 	disk = BPF_CORE_READ(md, disk);
 	if (!disk)
 		return 0;
-	dev = ((__u32)BPF_CORE_READ(disk, major) << 20) | (__u32)BPF_CORE_READ(disk, first_minor);
+	major = BPF_CORE_READ(disk, major);
+	dev = (major << 20) | (__u32)BPF_CORE_READ(disk, first_minor);
 	h->seen_ns = bpf_ktime_get_ns();
 	h->md_flags = BPF_CORE_READ(md, flags);
 	c.now = h->seen_ns & BIO_ISSUE_TIME_MASK;
@@ -128,6 +142,49 @@ static __always_inline int look(struct dm_target___dmr *ti)
 	/* still a bio after the last step: the list is longer than we count */
 	h->count_capped = c.bio != NULL;
 	bpf_map_update_elem(&held, &dev, h, BPF_ANY);
+	return major;
+}
+
+/*
+ * The dm devices in table t (a remap table has two), those whose disk has
+ * dm's major: dm_major, the remap device's own.  The list is stable while
+ * a status call runs: dm holds the table (a table's device list changes
+ * only while it is built).
+ */
+static __always_inline void look_below(struct dm_table___dmr *t, __u32 dm_major)
+{
+	struct list_head *head = &t->devices, *pos;
+	struct dm_dev_internal___dmr *dd;
+	struct gendisk *disk;
+
+	pos = BPF_CORE_READ(t, devices.next);
+	for (int i = 0; i < DMR_HELD_MAX_BELOW && pos && pos != head; i++) {
+		dd = (void *)pos - bpf_core_field_offset(struct dm_dev_internal___dmr, list);
+		disk = BPF_CORE_READ(dd, dm_dev, bdev, bd_disk);
+		/* a dm disk's private_data is its mapped_device */
+		if (disk && BPF_CORE_READ(disk, major) == dm_major)
+			look_md(BPF_CORE_READ(disk, private_data));
+		pos = BPF_CORE_READ(pos, next);
+	}
+}
+
+static __always_inline int look(struct dm_target___dmr *ti)
+{
+	struct dm_table___dmr *t;
+	struct mapped_device___dmr *md;
+	__u32 dm_major;
+
+	if ((__u32)(bpf_get_current_pid_tgid() >> 32) != targ_tgid)
+		return 0;
+	t = BPF_CORE_READ(ti, table);
+	if (!t)
+		return 0;
+	md = BPF_CORE_READ(t, md);
+	if (!md)
+		return 0;
+	dm_major = look_md(md);
+	if (dm_major)
+		look_below(t, dm_major);
 	return 0;
 }
 

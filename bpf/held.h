@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * held.h - map layout of bpf/held.bpf.c: I/O that dm core holds for a
- * suspended remap device (md->deferred), for `dmremap-trace hang`.  Include
- * vmlinux.h (BPF) or <linux/types.h> first.
+ * suspended remap device or a suspended dm device below one (md->deferred),
+ * for `dmremap-trace hang`.  Include vmlinux.h (BPF) or <linux/types.h>
+ * first.
  */
 #ifndef DMREMAP_BPF_HELD_H
 #define DMREMAP_BPF_HELD_H
 
-/* remap devices remembered at once (LRU: the oldest entry makes room) */
+/*
+ * remap devices and the dm devices below them remembered at once (LRU: the
+ * oldest entry makes room)
+ */
 #define DMR_HELD_MAX_DEVS	1024
+/* dm devices looked at below one remap device (its table has 2) */
+#define DMR_HELD_MAX_BELOW	4
 /* bios counted per look at one device's list; beyond: count_capped */
 #define DMR_HELD_MAX_BIOS	65536
 

@@ -7,7 +7,8 @@
  *
  * The program runs only inside the status calls the tool makes itself
  * (dmr_dm_list_remap() of every scan), so there is no per-I/O cost and the
- * state it reads is that of this scan.
+ * state it reads is that of this scan.  It also looks at the dm devices
+ * below each remap device (hang_held_below()).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -108,4 +109,31 @@ int hang_held_scan(struct hang_snapshot *s, const struct hang_scan_opts *o,
 	if (bpf_map_lookup_elem(o->held_fd, &d->kdev, &h) || h.seen_ns < look_ns)
 		memset(&h, 0, sizeof(h));
 	return hang_held_judge(s, o, d, &h, waited, io);
+}
+
+bool hang_held_below(const struct hang_scan_opts *o, uint32_t kdev, uint64_t look_ns,
+		     struct hang_below *below)
+{
+	char kname[DMR_BLK_KNAME_LEN];
+	struct dmr_held h;
+	struct dmr_blk b;
+
+	if (o->held_fd < 0 || !kdev || bpf_map_lookup_elem(o->held_fd, &kdev, &h) ||
+	    h.seen_ns < look_ns || !h.count)
+		return false;
+	memset(below, 0, sizeof(*below));
+	below->kdev = kdev;
+	if (dmr_blk_kname_of(kdev, kname, sizeof(kname)) || dmr_blk_read(kname, &b))
+		snprintf(below->device, sizeof(below->device), "unknown");
+	else
+		snprintf(below->device, sizeof(below->device), "%s", b.name[0] ? b.name : b.kname);
+	below->count = h.count;
+	below->count_exact = !h.count_capped;
+	below->suspended = h.md_flags & (1ULL << DMR_DMF_SUSPENDED);
+	below->timed = h.count > h.untimed;
+	if (below->timed) {
+		below->seconds = (double)h.oldest_age_ns / 1e9;
+		below->sector = h.oldest_sector;
+	}
+	return true;
 }

@@ -197,6 +197,48 @@ static void print_held_text(const char *t, const struct hang_io *io)
 	putchar('\n');
 }
 
+/*
+ * "held_below":{device, dev, count, count_exact, suspended, seconds, sector}
+ * or null: what a suspended dm device below holds of a stuck_io's target
+ */
+static void json_below(const struct hang_io *io)
+{
+	const struct hang_below *b = &io->below;
+	struct dmr_json j;
+	char devt[32];
+
+	if (!io->has_below) {
+		fputs("null", stdout);
+		return;
+	}
+	dmr_json_begin(&j, stdout);
+	dmr_json_str(&j, "device", b->device);
+	dmr_json_str(&j, "dev", dmr_devt_str(b->kdev, devt, sizeof(devt)));
+	dmr_json_u64(&j, "count", b->count);
+	dmr_json_bool(&j, "count_exact", b->count_exact);
+	dmr_json_bool(&j, "suspended", b->suspended);
+	if (b->timed) {
+		dmr_json_double(&j, "seconds", b->seconds, 3);
+		dmr_json_u64(&j, "sector", b->sector);
+	} else {
+		dmr_json_str(&j, "seconds", NULL);
+		dmr_json_str(&j, "sector", NULL);
+	}
+	/* close the object without the newline dmr_json_end writes */
+	fputc('}', stdout);
+}
+
+/* "; splin (dm, suspended) holds 1 I/O in dm core, the oldest issued 12.3 s ago at its sector 8" */
+static void text_below(const struct hang_below *b)
+{
+	printf("; %s (dm, %s) holds %s%llu I/O in dm core", b->device,
+	       b->suspended ? "suspended" : "being suspended", b->count_exact ? "" : "at least ",
+	       (unsigned long long)b->count);
+	if (b->timed)
+		printf(", the oldest issued %.1f s ago at its sector %llu", b->seconds,
+		       (unsigned long long)b->sector);
+}
+
 void hang_print_io(const struct hang_out *o, const struct hang_io *io, uint64_t now)
 {
 	char t[16], devt[32];
@@ -218,6 +260,9 @@ void hang_print_io(const struct hang_out *o, const struct hang_io *io, uint64_t 
 		if (io->held) {
 			dmr_json_bool(&j, "count_exact", io->count_exact);
 			dmr_json_bool(&j, "suspended", io->suspended);
+		} else {
+			dmr_json_key(&j, "held_below");
+			json_below(io);
 		}
 		dmr_json_end(&j);
 		return;
@@ -234,6 +279,8 @@ void hang_print_io(const struct hang_out *o, const struct hang_io *io, uint64_t 
 		printf(" at sector %llu", (unsigned long long)io->sector);
 	else
 		printf(" (from dm's counters: no sector, the age is a lower bound)");
+	if (io->has_below)
+		text_below(&io->below);
 	putchar('\n');
 }
 

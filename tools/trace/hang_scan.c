@@ -307,6 +307,17 @@ static const char *old_io_target(const struct dmr_dm_dev *d, uint32_t main_dev,
 	return "unknown";
 }
 
+/* what the dm device of leg `target` (main, spare; unknown: either) holds */
+static bool held_below(const struct hang_scan_opts *o, uint64_t look_ns, const char *target,
+		       uint32_t main_dev, uint32_t spare_dev, struct hang_below *below)
+{
+	bool any = !strcmp(target, "unknown");
+
+	if ((any || !strcmp(target, "main")) && hang_held_below(o, main_dev, look_ns, below))
+		return true;
+	return (any || !strcmp(target, "spare")) && hang_held_below(o, spare_dev, look_ns, below);
+}
+
 static double teardown_age_of(const struct hang_snapshot *s, const char *kname)
 {
 	double secs = 0;
@@ -364,7 +375,7 @@ static void old_io_drop(struct hang_snapshot *s, struct hang_old_io *e)
  */
 static int scan_old_io(struct hang_snapshot *s, const struct hang_scan_opts *o,
 		       const struct dmr_dm_dev *d, const char *kname, const struct dmr_blk *b,
-		       uint64_t tracked)
+		       uint64_t tracked, uint64_t look_ns)
 {
 	struct hang_old_io *e = old_io(s, d->kdev);
 	uint32_t main_dev = 0, spare_dev = 0;
@@ -418,6 +429,13 @@ static int scan_old_io(struct hang_snapshot *s, const struct hang_scan_opts *o,
 	snprintf(io.target, sizeof(io.target), "%s", e->target);
 	io.count = count;
 	io.seconds = since_start > waited ? since_start : waited;
+	/*
+	 * I/O the leg holds because it is a suspended dm device: sent down by
+	 * d (normally its only writer), so d's oldest is at least that old
+	 */
+	io.has_below = held_below(o, look_ns, e->target, main_dev, spare_dev, &io.below);
+	if (io.has_below && io.below.timed && io.below.seconds > io.seconds)
+		io.seconds = io.below.seconds;
 	if (io.seconds * 1e9 < (double)o->threshold_ns && !e->held)
 		return 0;
 	return add_io(s, &io) ? 0 : -ENOMEM;
@@ -494,7 +512,7 @@ static int scan_ios(struct hang_snapshot *s, const struct hang_scan_opts *o)
 			}
 		}
 		dmr_blk_kname_of(d->kdev, kname, sizeof(kname));
-		ret = scan_old_io(s, o, d, kname, &blk[i], tracked);
+		ret = scan_old_io(s, o, d, kname, &blk[i], tracked, look_ns);
 		if (!ret)
 			ret = scan_held_io(s, o, d, look_ns, teardown_age_of(s, kname));
 	}

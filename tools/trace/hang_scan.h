@@ -48,6 +48,22 @@ struct hang_teardown {
 	uint32_t main_dev, spare_dev;	/* remap legs, 0 when unknown */
 };
 
+/*
+ * I/O that a dm device below a remap device holds because it is suspended
+ * (bpf/held.bpf.c): its bios carry their issue time, so the true age of
+ * I/O the remap device sent down before the tool started.
+ */
+struct hang_below {
+	uint32_t kdev;
+	char device[DMR_DM_NAME_LEN];	/* its dm name, or kname */
+	uint64_t count;
+	bool count_exact;		/* false: more than DMR_HELD_MAX_BIOS */
+	bool suspended;			/* the suspend completed (else: in progress) */
+	bool timed;			/* some bio has an issue time: seconds, sector */
+	double seconds;			/* age of the oldest */
+	uint64_t sector;		/* of the oldest, on that device */
+};
+
 /* I/O of a remap device outstanding too long, per device and target */
 struct hang_io {
 	uint32_t kdev;
@@ -62,6 +78,9 @@ struct hang_io {
 	bool held;
 	bool count_exact;		/* false: more than DMR_HELD_MAX_BIOS */
 	bool suspended;			/* the suspend completed (else: in progress) */
+	/* target main or spare: a suspended dm device there holds some of it */
+	bool has_below;
+	struct hang_below below;
 };
 
 struct hang_scan_opts {
@@ -138,6 +157,12 @@ void hang_held_close(struct hang_held *hh);
 int hang_held_scan(struct hang_snapshot *s, const struct hang_scan_opts *o,
 		   const struct dmr_dm_dev *d, uint64_t look_ns, double waited,
 		   struct hang_io *io);
+/*
+ * What dm device kdev below a remap device held as the status calls at or
+ * after look_ns saw it: true and below filled when it holds I/O.
+ */
+bool hang_held_below(const struct hang_scan_opts *o, uint32_t kdev, uint64_t look_ns,
+		     struct hang_below *below);
 /* the same from what the program saw, h (hang_held_judge.c; count 0: nothing) */
 struct dmr_held;
 int hang_held_judge(struct hang_snapshot *s, const struct hang_scan_opts *o,

@@ -4,7 +4,8 @@
 # it.  --once and the following tracer both report, with their true age:
 # stuck_work (remap_worker [dm_remap], workqueue dm_remap, its stack),
 # stuck_teardown (r0, suspend, presuspend, 1 I/O in flight, the waiting
-# dmsetup, lower: splin suspended, main idle) and stuck_io (r0, spare, 1).
+# dmsetup, lower: splin suspended, main idle) and stuck_io (r0, spare, 1,
+# its age that of the bio splin holds).
 # Each is reported once, and cleared when the spare resumes.
 . /run/vmrun-lib/common.sh
 . /run/vmrun-lib/trace.sh
@@ -53,15 +54,23 @@ check "--once: lower names the spare splin, suspended, and main, idle" \
 	   grep '\"event\":\"stuck_teardown\"' $ONCE | grep -q '{\"device\":\"main\",\"dev\":\"[0-9:]*\",\"role\":\"main\",\"dm\":false,\"state\":\"idle\"'"
 check "--once: the waiter's stack shows dm_suspend" \
 	has "$ONCE" '"event":"stuck_teardown".*"stack":\[.*"dm_suspend+'
-check "--once: stuck_io r0, target spare, 1 I/O, issued before the tracer" \
-	has "$ONCE" '"event":"stuck_io","device":"r0","dev":"[0-9:]*","target":"spare","count":1,"seconds":[0-9.]*,"age_exact":false,"sector":null}'
+check "--once: stuck_io r0, target spare, 1 I/O, issued before the tracer, held in splin" \
+	has "$ONCE" '"event":"stuck_io","device":"r0","dev":"[0-9:]*","target":"spare","count":1,"seconds":[0-9.]*,"age_exact":false,"sector":null,"held_below":{"device":"splin","dev":"[0-9:]*","count":1,"count_exact":true,"suspended":true,"seconds":[0-9.]*,"sector":[0-9]*}}'
+# the worker's write to the spare waits in splin's dm core with its issue
+# time: the age of r0's I/O is its true one, not the time since the tool
+# started (it was >= 4 s old before any tracer)
+S=$(json_line "$ONCE" '"event":"stuck_io"')
+at_least "--once: the held bio's age, from before the tracer (>= 4 s)" 4 "$(json_num "$S" seconds)"
+at_least "--once: stuck_io's age is at least that (>= 4 s)" 4 \
+	"$(json_num "${S%%,\"held_below\"*}" seconds)"
 
 TXT=$SCRATCH/once.txt
 dmremap-trace hang --once -t 2 >"$TXT" 2>&1
 check "--once text: the chain reads off one report" sh -c "
 	grep -q '^[0-9:]* stuck_teardown r0 suspend, phase presuspend, for [0-9.]* s: 1 I/O in flight; pid [0-9]* (dmsetup[^)]*) waits in dm_wait_for_completion' $TXT &&
 	grep -q '^    lower splin (dm [0-9:]*, the spare): suspended, 0 in flight' $TXT &&
-	grep -q '^[0-9:]* stuck_work     remap_worker \[dm_remap\] of workqueue dm_remap, pid [0-9]* (kworker' $TXT"
+	grep -q '^[0-9:]* stuck_work     remap_worker \[dm_remap\] of workqueue dm_remap, pid [0-9]* (kworker' $TXT &&
+	grep -q '^[0-9:]* stuck_io       r0 target spare: 1 I/O outstanding, oldest at least [0-9.]* s (.*); splin (dm, suspended) holds 1 I/O in dm core, the oldest issued [0-9.]* s ago at its sector [0-9]*$' $TXT"
 
 OUT=$SCRATCH/hang.json
 start_tracer "$OUT" hang -t 2 -j

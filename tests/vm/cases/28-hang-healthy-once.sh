@@ -5,8 +5,9 @@
 # random read/write load on a remap device and an unrelated loop device
 # report nothing (nor held I/O: nothing is suspended).  Then
 # one remap write stuck under a suspended main AFTER they started is
-# stuck_io: from dm's counters (age a lower bound, no sector) and, with
-# --sectors, with its exact age and sector.
+# stuck_io: from dm's counters (age a lower bound, no sector; the bio
+# mainlin holds named with its sector) and, with --sectors, with its exact
+# age and sector.
 . /run/vmrun-lib/common.sh
 . /run/vmrun-lib/trace.sh
 
@@ -58,11 +59,11 @@ make_ref "$SCRATCH/a" 4
 write_at /dev/mapper/r0 "$SCRATCH/a" 3072 &
 WRITER=$!
 check_wait "stuck_io r0, target main, 1 I/O, exact age, sector 6144" \
-	has "$OUT" '"event":"stuck_io","device":"r0","dev":"[0-9:]*","target":"main","count":1,"seconds":[0-9.]*,"age_exact":true,"sector":6144}'
+	has "$OUT" '"event":"stuck_io","device":"r0","dev":"[0-9:]*","target":"main","count":1,"seconds":[0-9.]*,"age_exact":true,"sector":6144,"held_below":null}'
 S=$(json_line "$OUT" '"event":"stuck_io"')
 at_least "reported past the threshold (>= 2 s)" 2 "$(json_num "$S" seconds)"
-check_wait "default: stuck_io r0, target main, 1 I/O, age a lower bound, no sector" \
-	has "$PLAIN" '"event":"stuck_io","device":"r0","dev":"[0-9:]*","target":"main","count":1,"seconds":[0-9.]*,"age_exact":false,"sector":null}'
+check_wait "default: stuck_io r0, target main, 1 I/O, age a lower bound, no sector, held in mainlin at 6144" \
+	has "$PLAIN" '"event":"stuck_io","device":"r0","dev":"[0-9:]*","target":"main","count":1,"seconds":[0-9.]*,"age_exact":false,"sector":null,"held_below":{"device":"mainlin","dev":"[0-9:]*","count":1,"count_exact":true,"suspended":true,"seconds":[0-9.]*,"sector":6144}}'
 P=$(json_line "$PLAIN" '"event":"stuck_io"')
 at_least "default: reported past the threshold (>= 2 s)" 2 "$(json_num "$P" seconds)"
 dmsetup resume mainlin
