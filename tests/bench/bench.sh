@@ -10,6 +10,7 @@
 # guest on a shared host: compare ratios, never absolute values.
 # docs/performance.md says how each figure is measured.
 . /run/vmrun-lib/common.sh
+. /run/vmrun-lib/bench.sh
 
 RUNS=${1:-5}
 SECS=${2:-5}
@@ -37,23 +38,6 @@ fio_run() {
 iops() {
 	fio_run "$1" "$2" "$3" --numjobs=4 --iodepth=8 |
 		awk -F';' -v rw="$2" '{ print (rw ~ /read/) ? $8 : $49 }'
-}
-
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
-
-# figure NAME NUM DEN OP GOAL: the line for median(NUM) / median(DEN), where
-# NUM and DEN name files of $SCRATCH (one value a line, one line a run).
-# The detail line before it gives every run's values and the median of the
-# per-run ratios, which shows how much of the figure is the host's noise.
-figure() {
-	_a=$(median <"$SCRATCH/$2") _b=$(median <"$SCRATCH/$3")
-	echo "detail: $1 $2=${_a:-none} [$(tr '\n' ' ' <"$SCRATCH/$2")]" \
-		"$3=${_b:-none} [$(tr '\n' ' ' <"$SCRATCH/$3")]" \
-		"paired=$(paste -d' ' "$SCRATCH/$2" "$SCRATCH/$3" |
-			awk 'NF == 2 && $2 > 0 { printf "%.3f\n", $1 / $2 }' | median)"
-	awk -v n="$1" -v a="$_a" -v b="$_b" -v op="$4" -v g="$5" 'BEGIN {
-		v = (a == "" || b == "" || b + 0 == 0) ? "unmeasured" : sprintf("%.3f", a / b)
-		printf "bench: %s %s (goal %s %s)\n", n, v, op, g }'
 }
 
 # mark_bad FIRST_MIB COUNT [+|-]: COUNT 4 KiB blocks of main fail (+, the
@@ -226,9 +210,9 @@ while [ $r -lt 3 ]; do
 	r=$((r + 1))
 done
 awk '{ s += $1 / 1000; n += $2 } END {
-	printf "detail: remaps_per_second remaps=%d seconds=%.2f\n", n, s
-	v = (s > 0 && n > 0) ? sprintf("%.1f", n / s) : "unmeasured"
-	printf "bench: remaps_per_second %s (goal report)\n", v }' "$SCRATCH/rps"
+	printf "detail: remaps_per_second remaps=%d seconds=%.2f\n", n, s }' "$SCRATCH/rps"
+bench_line remaps_per_second "$(awk '{ s += $1 / 1000; n += $2 } END {
+	if (s > 0 && n > 0) printf "%.1f", n / s }' "$SCRATCH/rps")" report
 
 dmsetup remove rem
 kernel_log_clean || echo "detail: the kernel log has warnings (above)"

@@ -1,13 +1,13 @@
 #!/bin/sh
-# shellcheck disable=SC2086 # med takes its samples as separate words
 # The scale figures of dm-remap (docs/performance.md, "Scale"), measured in
 # the test guest with 10^6 remaps scattered uniformly over a 16 TiB device:
 #
 #   tests/vm/vmrun --timeout 1200 tests/bench/scale.sh [RUNS]
 #
 # prints one line per figure, "bench: <name> <value> (goal <op> <value>)",
-# plus "# " lines saying what was measured.  RUNS (default 5) alternating
-# runs per configuration; the figure is the ratio of the medians.
+# plus "detail:" lines with the runs behind it (tests/vm/lib/bench.sh).
+# RUNS (default 5) alternating runs per configuration; the figure is the
+# ratio of the medians.
 #
 # Devices: main is dm-zero (16 TiB, reads zeroes, costs no memory).  Each
 # spare (one with 10^6 remaps, one with 10, one with none, so that the
@@ -17,6 +17,7 @@
 # are written by `dmremap-meta build` in the real format; the module loads
 # them like any other.
 . /run/vmrun-lib/common.sh
+. /run/vmrun-lib/bench.sh
 
 RUNS=${1:-5}
 N=1000000
@@ -29,21 +30,12 @@ now_ns() {	# busybox date has no %N: tests/vm/helpers/now-ns.c
 	now-ns || die "now-ns"
 }
 
-median() {	# median of the numbers on stdin
-	sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
-		else printf "%.6f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 ratio() {	# ratio A B [DECIMALS]
 	awk -v a="$1" -v b="$2" -v d="${3:-3}" 'BEGIN { printf "%." d "f\n", b ? a / b : 0 }'
 }
 
-bench() {	# bench NAME VALUE OP GOAL
-	echo "bench: $1 $2 (goal $3 $4)"
-}
-
 progress() {	# how long the guest has been up: TCG is slow, show where it is
-	echo "# uptime $(cut -d' ' -f1 /proc/uptime) s"
+	echo "detail: uptime $(cut -d' ' -f1 /proc/uptime) s"
 }
 
 die() {
@@ -51,6 +43,7 @@ die() {
 	exit 1
 }
 
+rm -f "$SCRATCH"/[a-z]*
 modprobe dm-zero 2>/dev/null
 echo "0 $MAIN_SECTORS zero" | dmsetup create zmain || die "dm-zero main"
 MD_SECTORS=$((MD_MIB * 2048))
@@ -113,21 +106,15 @@ mem_of() {
 	echo $((_after - _before))
 }
 
-med() {	# med WORDS...: the median of the numbers
-	echo "$@" | tr ' ' '\n' | grep . | median
-}
-
 # --- memory -------------------------------------------------------------------
-m0=""
-m1=""
 for _ in 1 2 3; do
-	m0="$m0 $(mem_of 0)"
-	m1="$m1 $(mem_of $N)"
+	mem_of 0 >>"$SCRATCH/mem_0"
+	mem_of $N >>"$SCRATCH/mem_1m"
 done
-m0=$(med $m0)
-m1=$(med $m1)
-echo "# kernel memory (SUnreclaim + VmallocUsed) of the device: $m0 KiB with 0 remaps, $m1 KiB with $N (medians of 3)"
-bench memory_bytes_per_remap_1m "$(ratio "$(( (m1 - m0) * 1024 ))" $N 1)" "<=" 64
+m0=$(median_of mem_0)
+m1=$(median_of mem_1m)
+echo "detail: kernel memory (SUnreclaim + VmallocUsed) of the device: $m0 KiB with 0 remaps, $m1 KiB with $N (medians of 3)"
+bench_line memory_bytes_per_remap_1m "$(ratio "$(( (m1 - m0) * 1024 ))" $N 1)" "<=" 64
 
 progress
 # --- load and remove ------------------------------------------------------------
@@ -135,30 +122,23 @@ progress
 # both table copies); remove with 10^6 remaps against remove with none
 POOL_START=$(pool_start $N)
 [ -n "$POOL_START" ] || die "no pool_start in the dump"
-loads=""
-dds=""
-rm1=""
-rm0=""
 for _ in $(seq "$RUNS"); do
-	loads="$loads $(create $N)"
-	rm1="$rm1 $(remove)"
+	create $N >>"$SCRATCH/load_1m"
+	remove >>"$SCRATCH/remove_1m"
 	create 0 >/dev/null
-	rm0="$rm0 $(remove)"
+	remove >>"$SCRATCH/remove_0"
 	_t0=$(now_ns)
 	"$DD" if="/dev/mapper/zspare$N" of=/dev/null bs=1M count=$((POOL_START * 512)) \
 		iflag=direct,count_bytes 2>/dev/null || die "dd of the metadata area"
 	_t1=$(now_ns)
-	dds="$dds $(ratio $((_t1 - _t0)) 1000000000 4)"
+	ratio $((_t1 - _t0)) 1000000000 4 >>"$SCRATCH/dd_metadata"
 done
-load=$(med $loads)
-dd_s=$(med $dds)
-rm1=$(med $rm1)
-rm0=$(med $rm0)
-echo "# dmsetup create with $N remaps: $load s; dd of the $((POOL_START / 2048)) MiB metadata area: $dd_s s (medians of $RUNS); the goal of load_seconds_1m is 2 x that dd"
-bench load_seconds_1m "$load" "<=" "$(ratio "$dd_s" 0.5 4)"
-bench load_1m_vs_dd_metadata "$(ratio "$load" "$dd_s" 2)" "<=" 2
-echo "# dmsetup remove: $rm1 s with $N remaps, $rm0 s with none (medians of $RUNS)"
-bench remove_time_1m_vs_0 "$(ratio "$rm1" "$rm0" 2)" "<=" 3
+load=$(median_of load_1m)
+dd_s=$(median_of dd_metadata)
+echo "detail: dmsetup create with $N remaps: $load s; dd of the $((POOL_START / 2048)) MiB metadata area: $dd_s s (medians of $RUNS); the goal of load_seconds_1m is 2 x that dd"
+bench_line load_seconds_1m "$load" "<=" "$(ratio "$dd_s" 0.5 4)"
+figure load_1m_vs_dd_metadata load_1m dd_metadata "<=" 2
+figure remove_time_1m_vs_0 remove_1m remove_0 "<=" 3
 
 progress
 # --- commit latency -------------------------------------------------------------
@@ -177,17 +157,12 @@ commits() {
 	sed -n 's/.*latency_ns=\([0-9]*\).*/\1/p' /sys/kernel/tracing/trace
 	remove >/dev/null
 }
-c10=""
-c1m=""
 for k in $(seq $((RUNS * 4))); do
-	c1m="$c1m $(commits $N "$k")"
-	c10="$c10 $(commits 10 "$k")"
+	commits $N "$k" >>"$SCRATCH/commit_1m"
+	commits 10 "$k" >>"$SCRATCH/commit_10"
 done
-c10=$(med $c10)
-c1m=$(med $c1m)
-[ -n "$c10" ] && [ -n "$c1m" ] || die "no commit latencies traced"
-echo "# median commit latency: $c1m ns with $N entries, $c10 ns with 10 ($((RUNS * 4)) commits each)"
-bench commit_latency_1m_vs_10 "$(ratio "$c1m" "$c10" 2)" "<=" 1.5
+[ -s "$SCRATCH/commit_1m" ] && [ -s "$SCRATCH/commit_10" ] || die "no commit latencies traced"
+figure commit_latency_1m_vs_10 commit_1m commit_10 "<=" 1.5
 
 progress
 # --- random reads -------------------------------------------------------------
@@ -199,16 +174,11 @@ fio_iops() {	# fio_iops DEV: 4 KiB random read IOPS at QD 32
 }
 create $N >/dev/null
 echo "0 $MAIN_SECTORS linear /dev/mapper/zmain 0" | dmsetup create lin || die "dm-linear"
-rr=""
-rl=""
 for _ in $(seq "$RUNS"); do
-	rr="$rr $(fio_iops /dev/mapper/r0)"
-	rl="$rl $(fio_iops /dev/mapper/lin)"
+	fio_iops /dev/mapper/r0 >>"$SCRATCH/randread_1m"
+	fio_iops /dev/mapper/lin >>"$SCRATCH/randread_linear"
 done
-rr=$(med $rr)
-rl=$(med $rl)
-echo "# 4 KiB randread QD32 IOPS: $rr through dm-remap with $N remaps, $rl through dm-linear (medians of $RUNS alternating ${FIO_SECONDS} s runs)"
-bench remap_vs_linear_randread_4k_1m_remaps "$(ratio "$rr" "$rl" 3)" ">=" 0.95
+figure remap_vs_linear_randread_4k_1m_remaps randread_1m randread_linear ">=" 0.95
 dmsetup remove lin
 remove >/dev/null
 
