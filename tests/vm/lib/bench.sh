@@ -9,7 +9,8 @@
 # when there is an even count); nothing when there is none.
 median() {
 	sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
-		else if (NR) printf "%.6f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+		else if (NR) { m = (v[NR / 2] + v[NR / 2 + 1]) / 2
+			if (m == int(m)) print m; else printf "%.6f\n", m } }'
 }
 
 # median_of FILE: the median of $SCRATCH/FILE.
