@@ -73,6 +73,26 @@ static void held_below_threshold(void **state)
 	free(s.held);
 }
 
+/* a resume cleared the block: bios still on the list are being sent on */
+static void held_draining_after_resume(void **state)
+{
+	struct hang_snapshot s = { .now_ns = 100 * SEC_NS };
+	struct hang_scan_opts o = opts(false);
+	struct dmr_held h = seen(1096, 0, 21.4, false);
+	struct hang_io io;
+
+	(void)state;
+	h.md_flags = 0;
+	assert_false(hang_held_blocks(&h));
+	assert_int_equal(hang_held_judge(&s, &o, &r0, &h, 0, &io), 0);
+	assert_int_equal(s.nr_held, 0);
+	/* the same list while the device still blocks I/O is a stall */
+	h = seen(1096, 0, 21.4, false);
+	assert_true(hang_held_blocks(&h));
+	assert_int_equal(hang_held_judge(&s, &o, &r0, &h, 0, &io), 1);
+	free(s.held);
+}
+
 static void held_nothing(void **state)
 {
 	struct hang_snapshot s = { .now_ns = 100 * SEC_NS };
@@ -157,6 +177,7 @@ static void held_untimed_waited(void **state)
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(held_exact_age),
 	cmocka_unit_test(held_below_threshold),
+	cmocka_unit_test(held_draining_after_resume),
 	cmocka_unit_test(held_nothing),
 	cmocka_unit_test(held_capped),
 	cmocka_unit_test(held_untimed_suspended_first),

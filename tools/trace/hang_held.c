@@ -119,7 +119,7 @@ bool hang_held_below(const struct hang_scan_opts *o, uint32_t kdev, uint64_t loo
 	struct dmr_blk b;
 
 	if (o->held_fd < 0 || !kdev || bpf_map_lookup_elem(o->held_fd, &kdev, &h) ||
-	    h.seen_ns < look_ns || !h.count)
+	    h.seen_ns < look_ns || !hang_held_blocks(&h))
 		return false;
 	memset(below, 0, sizeof(*below));
 	below->kdev = kdev;

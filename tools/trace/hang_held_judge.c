@@ -32,6 +32,11 @@ static struct hang_held_dev *held_dev(struct hang_snapshot *s, uint32_t kdev, bo
 	return e;
 }
 
+bool hang_held_blocks(const struct dmr_held *h)
+{
+	return h->count && (h->md_flags & (1ULL << DMR_DMF_BLOCK_IO_FOR_SUSPEND));
+}
+
 int hang_held_judge(struct hang_snapshot *s, const struct hang_scan_opts *o,
 		    const struct dmr_dm_dev *d, const struct dmr_held *h, double waited,
 		    struct hang_io *io)
@@ -39,7 +44,7 @@ int hang_held_judge(struct hang_snapshot *s, const struct hang_scan_opts *o,
 	struct hang_held_dev *e;
 	bool suspended;
 
-	if (!h->count) {
+	if (!hang_held_blocks(h)) {
 		e = held_dev(s, d->kdev, false);
 		if (e)
 			*e = s->held[--s->nr_held];	/* nothing held (any more) */

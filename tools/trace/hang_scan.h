@@ -159,12 +159,19 @@ int hang_held_scan(struct hang_snapshot *s, const struct hang_scan_opts *o,
 		   struct hang_io *io);
 /*
  * What dm device kdev below a remap device held as the status calls at or
- * after look_ns saw it: true and below filled when it holds I/O.
+ * after look_ns saw it: true and below filled when it holds I/O for a
+ * suspend (hang_held_blocks()).
  */
 bool hang_held_below(const struct hang_scan_opts *o, uint32_t kdev, uint64_t look_ns,
 		     struct hang_below *below);
-/* the same from what the program saw, h (hang_held_judge.c; count 0: nothing) */
 struct dmr_held;
+/*
+ * Does the device hold I/O because it blocks it for a suspend (suspending
+ * or suspended)?  Bios still on the list after a resume cleared the block
+ * are being sent on: no stall, however old they are (hang_held_judge.c).
+ */
+bool hang_held_blocks(const struct dmr_held *h);
+/* the same from what the program saw, h (hang_held_judge.c; count 0: nothing) */
 int hang_held_judge(struct hang_snapshot *s, const struct hang_scan_opts *o,
 		    const struct dmr_dm_dev *d, const struct dmr_held *h, double waited,
 		    struct hang_io *io);
