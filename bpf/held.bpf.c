@@ -20,13 +20,14 @@
  * bpf_core_field_exists(), so the program still loads there, and every bio
  * counts as untimed (user space then reports a lower bound).
  *
- * The devices below: a remap device's I/O sent to a suspended dm device
- * (its main or spare, e.g. a dm-linear or multipath) waits on that
+ * The devices below: a remap device's I/O sent to a suspended bio-based
+ * dm device (its main or spare, e.g. a dm-linear or dm-delay) waits on that
  * device's md->deferred, where the remap device's own counters only know
  * that it is in flight.  So each look also walks the lists of the dm
- * devices in the remap device's table (dm_table.devices), and their bios
- * give the true age of I/O the tool did not see start: they were issued
- * (bi_issue) when the remap target sent them down.
+ * devices in the remap device's table (dm_table.devices): their bios were
+ * issued (bi_issue) when the remap target sent them down, an age far
+ * closer to the truth than the time since the tool started.  (A
+ * request-based device such as multipath holds nothing there.)
  *
  * fentry and kprobe twins: fentry needs the module's BTF; the kprobe
  * (chosen by user space when fentry cannot load) only needs the BTF of
@@ -134,13 +135,18 @@ static __always_inline __u32 look_md(struct mapped_device___dmr *md)
 	major = BPF_CORE_READ(disk, major);
 	dev = (major << 20) | (__u32)BPF_CORE_READ(disk, first_minor);
 	h->seen_ns = bpf_ktime_get_ns();
-	h->md_flags = BPF_CORE_READ(md, flags);
 	c.now = h->seen_ns & BIO_ISSUE_TIME_MASK;
 	c.bio = BPF_CORE_READ(md, deferred.head);
 	if (c.bio)
 		bpf_loop(DMR_HELD_MAX_BIOS, walk_one, &c, 0);
 	/* still a bio after the last step: the list is longer than we count */
 	h->count_capped = c.bio != NULL;
+	/*
+	 * The flags after the walk: a resume clears the block before it drains
+	 * the list, so a list seen while a resume began reads as draining
+	 * (user space counts held I/O only while I/O is blocked).
+	 */
+	h->md_flags = BPF_CORE_READ(md, flags);
 	bpf_map_update_elem(&held, &dev, h, BPF_ANY);
 	return major;
 }

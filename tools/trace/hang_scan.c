@@ -307,15 +307,24 @@ static const char *old_io_target(const struct dmr_dm_dev *d, uint32_t main_dev,
 	return "unknown";
 }
 
-/* what the dm device of leg `target` (main, spare; unknown: either) holds */
+/*
+ * What the dm device of leg `target` holds (main, spare; unknown: the leg
+ * whose oldest held bio is older)
+ */
 static bool held_below(const struct hang_scan_opts *o, uint64_t look_ns, const char *target,
 		       uint32_t main_dev, uint32_t spare_dev, struct hang_below *below)
 {
 	bool any = !strcmp(target, "unknown");
+	struct hang_below m, sp;
+	bool have_m, have_sp;
 
-	if ((any || !strcmp(target, "main")) && hang_held_below(o, main_dev, look_ns, below))
-		return true;
-	return (any || !strcmp(target, "spare")) && hang_held_below(o, spare_dev, look_ns, below);
+	have_m = (any || !strcmp(target, "main")) && hang_held_below(o, main_dev, look_ns, &m);
+	have_sp = (any || !strcmp(target, "spare")) && hang_held_below(o, spare_dev, look_ns, &sp);
+	if (have_m && (!have_sp || (m.timed && (!sp.timed || m.seconds >= sp.seconds))))
+		*below = m;
+	else if (have_sp)
+		*below = sp;
+	return have_m || have_sp;
 }
 
 static double teardown_age_of(const struct hang_snapshot *s, const char *kname)
@@ -431,7 +440,8 @@ static int scan_old_io(struct hang_snapshot *s, const struct hang_scan_opts *o,
 	io.seconds = since_start > waited ? since_start : waited;
 	/*
 	 * I/O the leg holds because it is a suspended dm device: sent down by
-	 * d (normally its only writer), so d's oldest is at least that old
+	 * d (normally its only user), so d's oldest is at least that old (its
+	 * bi_issue is when d sent it down; a lower bound still, a close one)
 	 */
 	io.has_below = held_below(o, look_ns, e->target, main_dev, spare_dev, &io.below);
 	if (io.has_below && io.below.timed && io.below.seconds > io.seconds)
