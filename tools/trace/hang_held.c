@@ -97,6 +97,17 @@ void hang_held_close(struct hang_held *hh)
 	free(hh);
 }
 
+/*
+ * What the program saw of dm device kdev in this scan's status calls (at
+ * or after look_ns) into h; not seen: as if nothing were held (h zeroed).
+ */
+static void held_seen(const struct hang_scan_opts *o, uint32_t kdev, uint64_t look_ns,
+		      struct dmr_held *h)
+{
+	if (bpf_map_lookup_elem(o->held_fd, &kdev, h) || h->seen_ns < look_ns)
+		memset(h, 0, sizeof(*h));
+}
+
 /* what the program saw of device d in this scan's status calls (hang_scan.h) */
 int hang_held_scan(struct hang_snapshot *s, const struct hang_scan_opts *o,
 		   const struct dmr_dm_dev *d, uint64_t look_ns, double waited, struct hang_io *io)
@@ -105,9 +116,7 @@ int hang_held_scan(struct hang_snapshot *s, const struct hang_scan_opts *o,
 
 	if (o->held_fd < 0)
 		return 0;
-	/* not seen in this scan: as if nothing were held */
-	if (bpf_map_lookup_elem(o->held_fd, &d->kdev, &h) || h.seen_ns < look_ns)
-		memset(&h, 0, sizeof(h));
+	held_seen(o, d->kdev, look_ns, &h);
 	return hang_held_judge(s, o, d, &h, waited, io);
 }
 
@@ -118,8 +127,10 @@ bool hang_held_below(const struct hang_scan_opts *o, uint32_t kdev, uint64_t loo
 	struct dmr_held h;
 	struct dmr_blk b;
 
-	if (o->held_fd < 0 || !kdev || bpf_map_lookup_elem(o->held_fd, &kdev, &h) ||
-	    h.seen_ns < look_ns || !hang_held_blocks(&h))
+	if (o->held_fd < 0 || !kdev)
+		return false;
+	held_seen(o, kdev, look_ns, &h);
+	if (!hang_held_blocks(&h))
 		return false;
 	memset(below, 0, sizeof(*below));
 	below->kdev = kdev;

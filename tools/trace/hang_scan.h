@@ -50,8 +50,8 @@ struct hang_teardown {
 
 /*
  * I/O that a dm device below a remap device holds because it is suspended
- * (bpf/held.bpf.c): its bios carry their issue time, so the true age of
- * I/O the remap device sent down before the tool started.
+ * (bpf/held.bpf.c): its bios carry the time the remap device sent them
+ * down, a close lower bound of the age of I/O issued before the tool.
  */
 struct hang_below {
 	uint32_t kdev;
@@ -157,6 +157,17 @@ void hang_held_close(struct hang_held *hh);
 int hang_held_scan(struct hang_snapshot *s, const struct hang_scan_opts *o,
 		   const struct dmr_dm_dev *d, uint64_t look_ns, double waited,
 		   struct hang_io *io);
+struct dmr_held;
+/* the same from what the program saw, h (hang_held_judge.c) */
+int hang_held_judge(struct hang_snapshot *s, const struct hang_scan_opts *o,
+		    const struct dmr_dm_dev *d, const struct dmr_held *h, double waited,
+		    struct hang_io *io);
+/*
+ * Does the device hold I/O because it blocks it for a suspend (suspending
+ * or suspended)?  Bios still on the list after a resume cleared the block
+ * are being sent on: no stall, however old they are (hang_held_judge.c).
+ */
+bool hang_held_blocks(const struct dmr_held *h);
 /*
  * What dm device kdev below a remap device held as the status calls at or
  * after look_ns saw it: true and below filled when it holds I/O for a
@@ -164,17 +175,6 @@ int hang_held_scan(struct hang_snapshot *s, const struct hang_scan_opts *o,
  */
 bool hang_held_below(const struct hang_scan_opts *o, uint32_t kdev, uint64_t look_ns,
 		     struct hang_below *below);
-struct dmr_held;
-/*
- * Does the device hold I/O because it blocks it for a suspend (suspending
- * or suspended)?  Bios still on the list after a resume cleared the block
- * are being sent on: no stall, however old they are (hang_held_judge.c).
- */
-bool hang_held_blocks(const struct dmr_held *h);
-/* the same from what the program saw, h (hang_held_judge.c; count 0: nothing) */
-int hang_held_judge(struct hang_snapshot *s, const struct hang_scan_opts *o,
-		    const struct dmr_dm_dev *d, const struct dmr_held *h, double waited,
-		    struct hang_io *io);
 
 /* output (hang_report.c) */
 struct hang_out {

@@ -57,8 +57,8 @@ check "--once: the waiter's stack shows dm_suspend" \
 check "--once: stuck_io r0, target spare, 1 I/O, issued before the tracer, held in splin" \
 	has "$ONCE" '"event":"stuck_io","device":"r0","dev":"[0-9:]*","target":"spare","count":1,"seconds":[0-9.]*,"age_exact":false,"sector":null,"held_below":{"device":"splin","dev":"[0-9:]*","count":1,"count_exact":true,"suspended":true,"seconds":[0-9.]*,"sector":[0-9]*}}'
 # the worker's write to the spare waits in splin's dm core with its issue
-# time: the age of r0's I/O is its true one, not the time since the tool
-# started (it was >= 4 s old before any tracer)
+# time: the age of r0's I/O counts from when it was sent down, not from the
+# tool's start (it was >= 4 s old before any tracer)
 S=$(json_line "$ONCE" '"event":"stuck_io"')
 at_least "--once: the held bio's age, from before the tracer (>= 4 s)" 4 "$(json_num "$S" seconds)"
 at_least "--once: stuck_io's age is at least that (>= 4 s)" 4 \

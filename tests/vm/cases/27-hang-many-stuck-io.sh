@@ -2,7 +2,7 @@
 # Thousands of remap I/Os stuck under a suspended main (dm-linear "mainlin")
 # BEFORE dmremap-trace hang starts: --once and the tracer report them as ONE
 # stuck_io line for r0, target main, with the count dm has in flight and
-# the true age of the oldest (from the bios mainlin holds); the
+# the age of the oldest from the bios mainlin holds; the
 # tracer reports it once however long it runs and however many more I/Os
 # get stuck after it started, and clears it once when main resumes.
 . /run/vmrun-lib/common.sh
@@ -33,7 +33,7 @@ check_eq "--once exits 0" 0 "$?"
 check_eq "--once: one stuck_io line" 1 "$(count_of "$ONCE" '"event":"stuck_io"')"
 check "--once: r0, target main, with the whole count, all held in mainlin" \
 	has "$ONCE" "\"event\":\"stuck_io\",\"device\":\"r0\",\"dev\":\"[0-9:]*\",\"target\":\"main\",\"count\":$N,.*\"held_below\":{\"device\":\"mainlin\",\"dev\":\"[0-9:]*\",\"count\":$N,\"count_exact\":true,\"suspended\":true,"
-# their true age, from the bios mainlin holds: >= 2 s before the tool ran
+# their age, from the bios mainlin holds: >= 2 s before the tool ran
 S=$(json_line "$ONCE" '"event":"stuck_io"')
 at_least "--once: the oldest's age counts from before the tool (>= 2 s)" 2 \
 	"$(json_num "${S%%,\"held_below\"*}" seconds)"
