@@ -37,6 +37,9 @@ static struct hang_env {
 
 enum { OPT_ONCE = 0x101, OPT_SECTORS };
 
+/* how long the scans may keep failing before the follow mode gives up */
+#define HANG_SCAN_GRACE_S 10
+
 static const struct argp_option opts[] = {
 	{ "threshold", 't', "SECONDS", 0, "report stalls longer than SECONDS (default 5)", 0 },
 	{ "once", OPT_ONCE, NULL, 0, "print what is stuck now and exit (0 with or without stalls)", 0 },
@@ -200,6 +203,29 @@ static void report(struct hang_state *h, const struct hang_snapshot *snap, bool 
 	fflush(stdout);
 }
 
+/*
+ * Mid-incident the tool must outlive a bad read of /proc or of dm (a task
+ * or a device that goes away while read, no file descriptor left for a
+ * moment): the first failure of a run is a warning; true when the scans
+ * have kept failing for HANG_SCAN_GRACE_S, and the tool gives up.
+ */
+static bool scan_failed(int *failed, uint64_t *since_ns, int err)
+{
+	uint64_t now = dmr_mono_ns();
+
+	if (!(*failed)++) {
+		*since_ns = now;
+		fprintf(stderr, PROG ": reading the kernel's state: %s (trying again for %d s)\n",
+			strerror(-err), HANG_SCAN_GRACE_S);
+		return false;
+	}
+	if (now - *since_ns < HANG_SCAN_GRACE_S * 1000000000ULL)
+		return false;
+	fprintf(stderr, PROG ": reading the kernel's state: %s; giving up after %d failed scans\n",
+		strerror(-err), *failed);
+	return true;
+}
+
 static int run_once(struct hang_state *h, struct hang_scan_opts *so)
 {
 	struct hang_snapshot snap = { 0 };
@@ -228,7 +254,8 @@ static int cmd_hang(void)
 	struct hang_state *h;
 	uint64_t deadline = 0, poll_ns;
 	char err[256];
-	int ret = 1, r;
+	uint64_t failed_since_ns = 0;
+	int ret = 1, r, failed = 0;
 
 	h = calloc(1, sizeof(*h));
 	if (!h) {
@@ -304,13 +331,20 @@ attached:
 				       .tv_nsec = (long)(poll_ns % 1000000000ULL) };
 
 		r = hang_scan(&snap, &so);
-		if (r) {
-			fprintf(stderr, PROG ": reading the kernel's state: %s\n", strerror(-r));
+		if (r && dmr_should_exit())
+			break;		/* a signal cut the scan short */
+		if (r && scan_failed(&failed, &failed_since_ns, r)) {
 			ret = 1;
 			break;
 		}
-		report(h, &snap, true);
-		so.first = false;
+		if (!r) {
+			if (failed)
+				fprintf(stderr, PROG ": reading the kernel's state works again (%d scans failed)\n",
+					failed);
+			failed = 0;
+			report(h, &snap, true);
+			so.first = false;
+		}
 		if (deadline && dmr_mono_ns() >= deadline)
 			break;
 		nanosleep(&ts, NULL);

@@ -3,11 +3,12 @@
 # and exits 0 (no JSON line with -j); tracers left attached (the default
 # one, without a per-I/O hook, and one with --sectors) during a healthy
 # random read/write load on a remap device and an unrelated loop device
-# report nothing (nor held I/O: nothing is suspended).  Then
-# one remap write stuck under a suspended main AFTER they started is
-# stuck_io: from dm's counters (age a lower bound, no sector; the bio
-# mainlin holds named with its sector) and, with --sectors, with its exact
-# age and sector.
+# report nothing (nor held I/O: nothing is suspended).  A scan that fails
+# (no file descriptor left) is a warning and the tracer goes on.  Then one
+# remap write stuck under a suspended main AFTER they started is stuck_io:
+# from dm's counters (age a lower bound, no sector; the bio mainlin holds
+# named with its sector) and, with --sectors, with its exact age and
+# sector.  Last, scans that keep failing for 10 s end a tracer with status 1.
 . /run/vmrun-lib/common.sh
 . /run/vmrun-lib/trace.sh
 
@@ -53,6 +54,16 @@ check "the loads ran" sh -c "grep -q 'IOPS=' $SCRATCH/fio.r0 && grep -q 'IOPS=' 
 check_eq "no report under a healthy load (--sectors)" 0 "$(wc -l <"$OUT")"
 check_eq "no report under a healthy load (default)" 0 "$(wc -l <"$PLAIN")"
 
+# a scan that fails (no file descriptor left: opendir /proc fails) is a
+# warning and the default tracer goes on (it gives up only after 10 s)
+NOFILE=$(prlimit --pid "$PLAINPID" --nofile --raw --noheadings --output SOFT)
+prlimit --pid "$PLAINPID" --nofile=3: || bail "prlimit"
+check_wait "a failed scan is a warning" \
+	has "$PLAIN.err" "reading the kernel's state: Too many open files (trying again for 10 s)"
+prlimit --pid "$PLAINPID" --nofile="$NOFILE": || bail "prlimit back"
+check_wait "... and the scans work again" has "$PLAIN.err" "reading the kernel's state works again"
+check "the default tracer goes on" kill -0 "$PLAINPID"
+
 # one write that gets stuck after the tracer started: exact age and sector
 dmsetup suspend mainlin || bail "suspend main"
 make_ref "$SCRATCH/a" 4
@@ -74,6 +85,15 @@ check_eq "nothing else was reported (--sectors)" 2 "$(wc -l <"$OUT")"
 check_eq "nothing else was reported (default)" 2 "$(wc -l <"$PLAIN")"
 stop_tracer "the tracer exits cleanly" "$TRACER"
 stop_tracer "the default tracer too" "$PLAINPID"
+check "... it never gave up" lacks "$PLAIN.err" "giving up"
+
+# scans that keep failing end the tracer: status 1 after 10 s
+start_tracer "$SCRATCH/gives-up" hang -t 2
+prlimit --pid "$TPID" --nofile=3: || bail "prlimit"
+wait "$TPID"
+check_eq "a tracer whose scans keep failing for 10 s exits 1" 1 "$?"
+check_eq "... with one warning and one last line" "1 1" \
+	"$(count_of "$SCRATCH/gives-up.err" "trying again for 10 s") $(count_of "$SCRATCH/gives-up.err" "Too many open files; giving up after [0-9]* failed scans")"
 check "the write reads back" same_data /dev/mapper/r0 "$SCRATCH/a" 3072
 check "cleanup" sh -c "losetup -d /dev/loop0 && dmsetup remove r0 && dmsetup remove mainlin"
 check "rmmod dm_remap" rmmod dm_remap
