@@ -13,9 +13,7 @@ write_at /dev/mapper/r0 "$SCRATCH/exp" 0 || bail "initial write"
 
 # Full-block write over bad sectors: block 256 = sectors 2048-2055.
 nullb_badblocks main "+2048-2055"
-make_ref "$SCRATCH/a" 4
-check "a full-block write over bad sectors succeeds" write_at /dev/mapper/r0 "$SCRATCH/a" 1024
-put_block "$SCRATCH/exp" 1024 "$SCRATCH/a"
+write_ref "a full-block write over bad sectors succeeds" /dev/mapper/r0 "$SCRATCH/a" 4 1024
 check_eq "remapped=1" 1 "$(status_key r0 remapped)"
 check_eq "write_errors=1" 1 "$(status_key r0 write_errors)"
 check_eq "spare_free went down by one" $((TOTAL - 1)) "$(status_key r0 spare_free)"
@@ -27,9 +25,7 @@ check "list shows block 256 on spare block 0" sh -c "dmsetup message r0 0 list |
 # Partial write (1 KiB) where only the written sectors are bad: the rest of
 # the block is copied from main, nothing is lost.
 nullb_badblocks main "+6146-6147"
-make_ref "$SCRATCH/b" 1
-check "a partial write over bad sectors succeeds" write_at /dev/mapper/r0 "$SCRATCH/b" 3073
-put_block "$SCRATCH/exp" 3073 "$SCRATCH/b"
+write_ref "a partial write over bad sectors succeeds" /dev/mapper/r0 "$SCRATCH/b" 1 3073
 check_eq "still nothing lost" 0 "$(status_key r0 lost_sectors)"
 
 # Partial write where the rest of the block is unreadable: zero-filled and
@@ -45,9 +41,7 @@ check_eq "three blocks remapped" 3 "$(status_key r0 remapped)"
 check "the whole device reads back as expected" same_data /dev/mapper/r0 "$SCRATCH/exp" 0
 
 # Rewrites of a remapped block go to the spare.
-make_ref "$SCRATCH/d" 4
-check "rewrite of a remapped block" write_at /dev/mapper/r0 "$SCRATCH/d" 1024
-put_block "$SCRATCH/exp" 1024 "$SCRATCH/d"
+write_ref "rewrite of a remapped block" /dev/mapper/r0 "$SCRATCH/d" 4 1024
 check_eq "no new remap for a rewrite" 3 "$(status_key r0 remapped)"
 check "data after the rewrite" same_data /dev/mapper/r0 "$SCRATCH/exp" 0
 
@@ -73,9 +67,7 @@ check_eq "md_seq survives a module reload" "$SEQ" "$(status_key r0 md_seq)"
 
 # The next remap gets a fresh spare block and a higher sequence number.
 nullb_badblocks main "+8192-8199"
-make_ref "$SCRATCH/e" 4
-check "a new remap after reload" write_at /dev/mapper/r0 "$SCRATCH/e" 4096
-put_block "$SCRATCH/exp" 4096 "$SCRATCH/e"
+write_ref "a new remap after reload" /dev/mapper/r0 "$SCRATCH/e" 4 4096
 check "the new remap got spare block 3 (none handed out twice)" \
 	sh -c "dmsetup message r0 0 list | grep -qx '1024 3'"
 check "md_seq grew" test "$(status_key r0 md_seq)" -gt "$SEQ"

@@ -16,9 +16,7 @@ check_eq "still pending=1" 1 "$(status_key r0 pending)"
 "$DD" if="$SCRATCH/exp" of="$SCRATCH/head" bs=1K count=400 2>/dev/null
 check "the blocks before it still read" same_data /dev/mapper/r0 "$SCRATCH/head" 0
 
-make_ref "$SCRATCH/a" 4
-check "a write to the pending block succeeds" write_at /dev/mapper/r0 "$SCRATCH/a" 400
-put_block "$SCRATCH/exp" 400 "$SCRATCH/a"
+write_ref "a write to the pending block succeeds" /dev/mapper/r0 "$SCRATCH/a" 4 400
 check_eq "pending=0" 0 "$(status_key r0 pending)"
 check_eq "remapped=1" 1 "$(status_key r0 remapped)"
 check "the whole range reads back" same_data /dev/mapper/r0 "$SCRATCH/exp" 0

@@ -12,9 +12,7 @@ echo "0 $LEN remap /dev/main /dev/mapper/sp" | dmsetup create r0 || bail "create
 make_ref "$SCRATCH/exp" 2048
 write_at /dev/mapper/r0 "$SCRATCH/exp" 0 || bail "initial write"
 nullb_badblocks main "+80-87"
-make_ref "$SCRATCH/a" 4
-check "a first remap commits" write_at /dev/mapper/r0 "$SCRATCH/a" 40
-put_block "$SCRATCH/exp" 40 "$SCRATCH/a"
+write_ref "a first remap commits" /dev/mapper/r0 "$SCRATCH/a" 4 40
 
 # Make the metadata area of the spare fail writes; keep its pool working.
 POOL=$(stats_key r0 pool_start)

@@ -23,16 +23,12 @@ check "remap block 16 by message" dmsetup message r0 0 remap 128
 make_ref "$SCRATCH/half" 1
 check_fails "a 512-byte direct write is refused" \
 	"$DD" if="$SCRATCH/half" of=/dev/mapper/r0 bs=512 count=1 seek=129 oflag=direct conv=notrunc
-make_ref "$SCRATCH/a" 4
-check "a 4 KiB direct write to the remapped block" write_at /dev/mapper/r0 "$SCRATCH/a" 64
-put_block "$SCRATCH/exp" 64 "$SCRATCH/a"
+write_ref "a 4 KiB direct write to the remapped block" /dev/mapper/r0 "$SCRATCH/a" 4 64
 check "every byte reads back as written" same_data /dev/mapper/r0 "$SCRATCH/exp" 0
 
 # A bad sector on main is remapped onto the 4Kn spare.
 nullb_badblocks main "+2048-2055"
-make_ref "$SCRATCH/b" 4
-check "a write over a bad sector succeeds" write_at /dev/mapper/r0 "$SCRATCH/b" 1024
-put_block "$SCRATCH/exp" 1024 "$SCRATCH/b"
+write_ref "a write over a bad sector succeeds" /dev/mapper/r0 "$SCRATCH/b" 4 1024
 check_eq "two blocks remapped" 2 "$(status_key r0 remapped)"
 check "the data after the remap" same_data /dev/mapper/r0 "$SCRATCH/exp" 0
 check "remove and create again" sh -c "dmsetup remove r0 && echo '0 $LEN remap /dev/main /dev/spare' | dmsetup create r0"

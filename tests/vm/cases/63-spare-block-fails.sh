@@ -15,9 +15,7 @@ POOL=$(stats_key r0 pool_start)
 
 # Sectors 2-3 of spare block 0 go bad; a 1 KiB write covers them exactly.
 nullb_badblocks spare "+$((POOL + 2))-$((POOL + 3))"
-make_ref "$SCRATCH/a" 1
-check "a write over the failing spare sectors succeeds" write_at /dev/mapper/r0 "$SCRATCH/a" 9
-put_block "$SCRATCH/exp" 9 "$SCRATCH/a"
+write_ref "a write over the failing spare sectors succeeds" /dev/mapper/r0 "$SCRATCH/a" 1 9
 check_eq "block 2 moved to spare block 1" "2 1" "$(dmsetup message r0 0 list)"
 check_eq "still one remapped block" 1 "$(status_key r0 remapped)"
 check_eq "nothing lost: the rest came from the old spare block" 0 "$(status_key r0 lost_sectors)"
@@ -39,9 +37,7 @@ put_block "$SCRATCH/exp" 400 "$SCRATCH/b"
 nullb_badblocks spare "+$((POOL + 8))-$((POOL + 15))"
 check_fails "a read of block 2 fails (never made-up data)" read_at /dev/mapper/r0 "$SCRATCH/r" 8 4
 check_eq "block 2 is pending" 1 "$(status_key r0 pending)"
-make_ref "$SCRATCH/c" 4
-check "a full-block write to block 2 succeeds" write_at /dev/mapper/r0 "$SCRATCH/c" 8
-put_block "$SCRATCH/exp" 8 "$SCRATCH/c"
+write_ref "a full-block write to block 2 succeeds" /dev/mapper/r0 "$SCRATCH/c" 4 8
 check "block 2 moved to spare block 3" sh -c "dmsetup message r0 0 list | grep -qx '2 3'"
 check_eq "nothing pending" 0 "$(status_key r0 pending)"
 check "every byte reads back" same_data /dev/mapper/r0 "$SCRATCH/exp" 0

@@ -39,9 +39,7 @@ sleep 2
 check_eq "a read does not end a breaker trip" offline "$(status_key r0 main)"
 
 dm_swap ml "$LINEAR" || bail "writes work again"
-make_ref "$SCRATCH/ok" 4
-check "a write succeeds" write_at /dev/mapper/r0 "$SCRATCH/ok" 1536
-put_block "$SCRATCH/exp" 1536 "$SCRATCH/ok"
+write_ref "a write succeeds" /dev/mapper/r0 "$SCRATCH/ok" 4 1536
 check "main=ok after a successful write" wait_for key_is r0 main ok
 # Blocks that were remapped hold the data the failed-over writes carried.
 i=0

@@ -30,16 +30,12 @@ check "the part before it went whole to main" sh -c "grep -q ' read 0 + 800 path
 check "the remapped block went to the spare" sh -c "grep -q ' read 800 + 8 path=spare' $T/trace"
 echo 0 >"$T/events/dm_remap/dm_remap_io_start/enable"
 
-make_ref "$SCRATCH/w" 64
-check "a 64 KiB write over the remapped block" write_at /dev/mapper/r0 "$SCRATCH/w" 384
-put_block "$SCRATCH/exp" 384 "$SCRATCH/w"
+write_ref "a 64 KiB write over the remapped block" /dev/mapper/r0 "$SCRATCH/w" 64 384
 check "the data after it" same_data /dev/mapper/r0 "$SCRATCH/exp" 0
 
 # A 64 KiB write (blocks 256-271) fails on main at block 260 only.
 nullb_badblocks main "+2080-2087"
-make_ref "$SCRATCH/a" 64
-check "a 64 KiB write with one bad block inside succeeds" write_at /dev/mapper/r0 "$SCRATCH/a" 1024
-put_block "$SCRATCH/exp" 1024 "$SCRATCH/a"
+write_ref "a 64 KiB write with one bad block inside succeeds" /dev/mapper/r0 "$SCRATCH/a" 64 1024
 check_eq "two blocks remapped: 100 and 260 only" "100 0
 260 1" "$(dmsetup message r0 0 list)"
 check_eq "nothing lost" 0 "$(status_key r0 lost_sectors)"
@@ -49,9 +45,7 @@ check "every byte reads back" same_data /dev/mapper/r0 "$SCRATCH/exp" 0
 nullb_badblocks main "+4160-4167"
 check_fails "a 64 KiB read over a bad block fails" read_at /dev/mapper/r0 "$SCRATCH/r" 2048 64
 check_eq "only block 520 is pending" 1 "$(status_key r0 pending)"
-make_ref "$SCRATCH/b" 64
-check "a 64 KiB write over the pending block succeeds" write_at /dev/mapper/r0 "$SCRATCH/b" 2048
-put_block "$SCRATCH/exp" 2048 "$SCRATCH/b"
+write_ref "a 64 KiB write over the pending block succeeds" /dev/mapper/r0 "$SCRATCH/b" 64 2048
 check "block 520 was remapped" sh -c "dmsetup message r0 0 list | grep -qx '520 2'"
 check_eq "nothing pending" 0 "$(status_key r0 pending)"
 check_eq "three blocks remapped" 3 "$(status_key r0 remapped)"

@@ -17,9 +17,7 @@ write_at /dev/mapper/r0 "$SCRATCH/exp" 0 || bail "initial write"
 
 # One block remapped before any hang: block 50 (4 KiB blocks) goes bad.
 nullb_badblocks main "+400-407"
-make_ref "$SCRATCH/b50" 4
-check "a write over a bad block succeeds" write_at /dev/mapper/r0 "$SCRATCH/b50" 200
-put_block "$SCRATCH/exp" 200 "$SCRATCH/b50"
+write_ref "a write over a bad block succeeds" /dev/mapper/r0 "$SCRATCH/b50" 4 200
 check_eq "one block remapped" 1 "$(status_key r0 remapped)"
 
 # status_is KEY VALUE: r0's status has KEY=VALUE, read with a time limit
@@ -103,9 +101,7 @@ dm_log_lines() {
 check_fails "the target logged nothing during the hangs" dm_log_lines
 # A bad block after the hangs is still remapped: the hangs left no trace.
 nullb_badblocks main "+8000-8007"
-make_ref "$SCRATCH/b1000" 4
-check "a bad block afterwards is remapped as usual" write_at /dev/mapper/r0 "$SCRATCH/b1000" 4000
-put_block "$SCRATCH/exp" 4000 "$SCRATCH/b1000"
+write_ref "a bad block afterwards is remapped as usual" /dev/mapper/r0 "$SCRATCH/b1000" 4 4000
 check_eq "two blocks remapped" 2 "$(status_key r0 remapped)"
 check "every byte reads back" same_data /dev/mapper/r0 "$SCRATCH/exp" 0
 check "remove" sh -c "dmsetup remove r0 && dmsetup remove lin"

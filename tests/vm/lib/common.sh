@@ -306,6 +306,15 @@ put_block() {
 	"$DD" if="$3" of="$1" bs=1024 seek="$2" conv=notrunc 2>/dev/null
 }
 
+# write_ref DESCRIPTION DEV FILE KIB OFFSET_KIB: a check that a fresh
+# reference FILE of KIB random bytes writes to DEV at OFFSET; FILE is put
+# into $SCRATCH/exp, the image DEV is then expected to hold.
+write_ref() {
+	make_ref "$3" "$4"
+	check "$1" write_at "$2" "$3" "$5"
+	put_block "$SCRATCH/exp" "$5" "$3"
+}
+
 # --- tracers ------------------------------------------------------------------
 
 # start_tracer OUT ARGS...: runs `dmremap-trace ARGS...` in the background,
