@@ -226,13 +226,9 @@ static int each_dir_number(const char *path, int (*cb)(pid_t, void *), void *arg
 	struct dirent *de;
 	int ret = 0;
 
-	/*
-	 * A process that exits between the readdir of /proc and this opendir
-	 * fails it with ENOENT, or with ESRCH from proc_pid_permission() when
-	 * its /proc entry still stands: gone, not an error.
-	 */
+	/* a process that exits after the readdir of /proc: gone, not an error */
 	if (!d)
-		return !tasks && (errno == ENOENT || errno == ESRCH) ? 0 : -errno;
+		return !tasks && dmr_ktask_gone(-errno) ? 0 : -errno;
 	while (!ret && (de = readdir(d))) {
 		char sub[300];
 

@@ -10,6 +10,7 @@
 #ifndef DMREMAP_KTASK_H
 #define DMREMAP_KTASK_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,7 +28,17 @@ struct dmr_ktask {
 	char frames[DMR_KTASK_MAX_FRAMES][DMR_KTASK_FRAME_LEN];	/* "sym+0x1/0x2 [mod]" */
 };
 
-/* state and comm of TID: 0, or -errno (-ENOENT: the task is gone) */
+/*
+ * A /proc read failed because the task is gone (ENOENT, or ESRCH from
+ * proc_pid_permission() while its /proc entry still stands); any other
+ * error is the reader's problem (no file descriptor left, say).
+ */
+static inline bool dmr_ktask_gone(int err)
+{
+	return err == -ENOENT || err == -ESRCH;
+}
+
+/* state and comm of TID: 0, or -errno (dmr_ktask_gone(): the task is gone) */
 int dmr_ktask_read(pid_t tid, struct dmr_ktask *t);
 /* its kernel stack into t->frames: 0 or -errno */
 int dmr_ktask_read_stack(struct dmr_ktask *t);

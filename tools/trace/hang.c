@@ -204,10 +204,11 @@ static void report(struct hang_state *h, const struct hang_snapshot *snap, bool 
 }
 
 /*
- * Mid-incident the tool must outlive a bad read of /proc or of dm (a task
- * or a device that goes away while read, no file descriptor left for a
- * moment): the first failure of a run is a warning; true when the scans
- * have kept failing for HANG_SCAN_GRACE_S, and the tool gives up.
+ * Mid-incident the tool must outlive a scan that fails (no file descriptor
+ * left for a moment, say; a task or device that goes away while read is
+ * no failure, only gone): the first failure of a run is a warning, and the
+ * stalls followed are kept; true when the scans have kept failing for
+ * HANG_SCAN_GRACE_S, and the tool gives up.
  */
 static bool scan_failed(int *failed, uint64_t *since_ns, int err)
 {
@@ -349,6 +350,9 @@ attached:
 			break;
 		nanosleep(&ts, NULL);
 	}
+	/* the run ended (-d, a signal) while the scans failed: the last saw nothing */
+	if (failed)
+		ret = 1;
 	if (skel && skel->bss->dropped_ios)
 		fprintf(stderr, PROG ": %llu I/Os not tracked (map full)\n",
 			(unsigned long long)skel->bss->dropped_ios);

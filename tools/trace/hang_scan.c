@@ -181,9 +181,11 @@ static int scan_task(pid_t tid, void *arg)
 {
 	struct scan_ctx *c = arg;
 	struct dmr_ktask head;
+	int r = dmr_ktask_read(tid, &head);
 
-	if (dmr_ktask_read(tid, &head))
-		return 0;	/* gone meanwhile */
+	/* gone meanwhile; any other error fails the scan (no stall is lost) */
+	if (r)
+		return dmr_ktask_gone(r) ? 0 : r;
 	if (!strncmp(head.comm, "kworker/", 8))
 		scan_worker(c, &head);
 	/*
@@ -474,9 +476,11 @@ static int scan_ios(struct hang_snapshot *s, const struct hang_scan_opts *o)
 	for (int i = 0; i < s->nr_held; i++)
 		s->held[i].seen = false;
 	nr_devs = dmr_dm_list_remap(&devs);
-	if (nr_devs <= 0) {
+	if (nr_devs < 0)
+		return nr_devs;
+	if (!nr_devs) {
 		s->nr_held = 0;
-		return 0;	/* no dm or no remap device: nothing to report */
+		return 0;	/* no remap device: nothing to report */
 	}
 	blk = calloc((size_t)nr_devs, sizeof(*blk));
 	if (!blk) {
@@ -487,13 +491,20 @@ static int scan_ios(struct hang_snapshot *s, const struct hang_scan_opts *o)
 	 * dm's in-flight counts first, the map after: an I/O that completes
 	 * in between then lowers the difference, never raises it
 	 */
-	for (int i = 0; i < nr_devs; i++) {
+	for (int i = 0; i < nr_devs && !ret; i++) {
 		char kname[DMR_BLK_KNAME_LEN];
 
-		if (dmr_blk_kname_of(devs[i].kdev, kname, sizeof(kname)) ||
-		    dmr_blk_read(kname, &blk[i]))
+		ret = dmr_blk_kname_of(devs[i].kdev, kname, sizeof(kname));
+		if (!ret)
+			ret = dmr_blk_read(kname, &blk[i]);
+		/* removed since the list: nothing in flight; other errors fail the scan */
+		if (ret == -ENOENT) {
 			memset(&blk[i], 0, sizeof(blk[i]));
+			ret = 0;
+		}
 	}
+	if (ret)
+		goto out;
 	nr_acc = read_bpf_ios(o, s->now_ns, acc);
 	for (int i = 0; i < nr_devs && !ret; i++) {
 		const struct dmr_dm_dev *d = &devs[i];
@@ -544,8 +555,10 @@ bool hang_still_in(enum stall_kind kind, pid_t tid, const char *what)
 	static struct dmr_ktask t;	/* too big for the stack */
 	char fn[64], mod[64];
 
-	if (dmr_ktask_read(tid, &t))
-		return false;		/* gone */
+	int r = dmr_ktask_read(tid, &t);
+
+	if (r)
+		return !dmr_ktask_gone(r);	/* gone, or unknown: still in */
 	if (kind == STALL_WORK && !strchr(t.comm, '+'))
 		return false;		/* the worker is between items */
 	if (dmr_ktask_read_stack(&t) || !t.nr_frames)

@@ -8,7 +8,8 @@
 # remap write stuck under a suspended main AFTER they started is stuck_io:
 # from dm's counters (age a lower bound, no sector; the bio mainlin holds
 # named with its sector) and, with --sectors, with its exact age and
-# sector.  Last, scans that keep failing for 10 s end a tracer with status 1.
+# sector; scans that fail half-way meanwhile clear nothing.  Last, scans
+# that keep failing for 10 s end a tracer with status 1.
 . /run/vmrun-lib/common.sh
 . /run/vmrun-lib/trace.sh
 
@@ -54,6 +55,23 @@ check "the loads ran" sh -c "grep -q 'IOPS=' $SCRATCH/fio.r0 && grep -q 'IOPS=' 
 check_eq "no report under a healthy load (--sectors)" 0 "$(wc -l <"$OUT")"
 check_eq "no report under a healthy load (default)" 0 "$(wc -l <"$PLAIN")"
 
+# at_least_lines FILE PATTERN N: at least N lines of FILE match
+at_least_lines() {
+	[ "$(count_of "$1" "$2")" -ge "$3" ]
+}
+
+# dirs_only_limit PID: a file descriptor limit under which PID can open
+# two more (the directories /proc and /proc/P/task) but not a third
+dirs_only_limit() {
+	_fd=0
+	_free=0
+	while [ "$_free" -lt 2 ]; do
+		[ -e "/proc/$1/fd/$_fd" ] || _free=$((_free + 1))
+		_fd=$((_fd + 1))
+	done
+	echo "$_fd"
+}
+
 # a scan that fails (no file descriptor left: opendir /proc fails) is a
 # warning and the default tracer goes on (it gives up only after 10 s)
 NOFILE=$(prlimit --pid "$PLAINPID" --nofile --raw --noheadings --output SOFT)
@@ -77,6 +95,13 @@ check_wait "default: stuck_io r0, target main, 1 I/O, age a lower bound, no sect
 	has "$PLAIN" '"event":"stuck_io","device":"r0","dev":"[0-9:]*","target":"main","count":1,"seconds":[0-9.]*,"age_exact":false,"sector":null,"held_below":{"device":"mainlin","dev":"[0-9:]*","count":1,"count_exact":true,"suspended":true,"seconds":[0-9.]*,"sector":6144}}'
 P=$(json_line "$PLAIN" '"event":"stuck_io"')
 at_least "default: reported past the threshold (>= 2 s)" 2 "$(json_num "$P" seconds)"
+# a scan that lists /proc but cannot read a task's files fails as a whole,
+# so the stall followed is not taken for cleared (the line count below)
+prlimit --pid "$PLAINPID" --nofile="$(dirs_only_limit "$PLAINPID")": || bail "prlimit"
+check_wait "default: a scan that cannot read a task fails (a second warning)" \
+	at_least_lines "$PLAIN.err" "Too many open files (trying again" 2
+prlimit --pid "$PLAINPID" --nofile="$NOFILE": || bail "prlimit back"
+check_wait "... and works again" at_least_lines "$PLAIN.err" "works again" 2
 dmsetup resume mainlin
 waited "the write completes" "$WRITER"
 check_wait "cleared" has "$OUT" '"event":"cleared","stall":"stuck_io","device":"r0","target":"main","count":1'
@@ -87,13 +112,19 @@ stop_tracer "the tracer exits cleanly" "$TRACER"
 stop_tracer "the default tracer too" "$PLAINPID"
 check "... it never gave up" lacks "$PLAIN.err" "giving up"
 
-# scans that keep failing end the tracer: status 1 after 10 s
+# scans that keep failing end the tracer: status 1 after 10 s of them
+# (-t 2: a scan every 0.5 s)
 start_tracer "$SCRATCH/gives-up" hang -t 2
+T0=$(cut -d' ' -f1 /proc/uptime)
 prlimit --pid "$TPID" --nofile=3: || bail "prlimit"
+wait_for sh -c "! kill -0 $TPID" || bail "the failing tracer still runs after 30 s"
 wait "$TPID"
-check_eq "a tracer whose scans keep failing for 10 s exits 1" 1 "$?"
+check_eq "a tracer whose scans keep failing exits 1" 1 "$?"
+at_least "... after 10 s of them" 10 "$(awk -v t0="$T0" '{ print $1 - t0 }' /proc/uptime)"
 check_eq "... with one warning and one last line" "1 1" \
 	"$(count_of "$SCRATCH/gives-up.err" "trying again for 10 s") $(count_of "$SCRATCH/gives-up.err" "Too many open files; giving up after [0-9]* failed scans")"
+GAVE_UP=$(sed -n 's/.*giving up after \([0-9]*\) failed scans.*/\1/p' "$SCRATCH/gives-up.err")
+at_least "... and at least 10 failed scans" 10 "$GAVE_UP"
 check "the write reads back" same_data /dev/mapper/r0 "$SCRATCH/a" 3072
 check "cleanup" sh -c "losetup -d /dev/loop0 && dmsetup remove r0 && dmsetup remove mainlin"
 check "rmmod dm_remap" rmmod dm_remap
