@@ -326,14 +326,24 @@ start_tracer() {
 	dmremap-trace "$@" >"$_o" 2>"$_o.err" &
 	# shellcheck disable=SC2034 # TPID is read by the cases
 	TPID=$!
+	# for waited: where this tracer's errors go
+	eval "TRACER_ERR_$TPID=\$_o.err"
 	wait_for grep -q Tracing "$_o.err" ||
 		bail "dmremap-trace $* did not start: $(tail -n 3 "$_o.err")"
 }
 
-# waited DESCRIPTION PID: PID (a child of this shell) exited with status 0.
+# waited DESCRIPTION PID: PID (a child of this shell) exited with status 0;
+# if not, and PID is a tracer of start_tracer, the tail of its stderr.
 waited() {
 	wait "$2"
-	check_eq "$1" 0 "$?"
+	_rc=$?
+	check_eq "$1" 0 "$_rc"
+	[ "$_rc" = 0 ] && return 0
+	eval "_err=\${TRACER_ERR_$2-}"
+	if [ -n "$_err" ]; then
+		tail -n 5 "$_err" | sed 's/^/#   stderr: /'
+	fi
+	return 0
 }
 
 # wq_worker_blocked WQ: a kworker running an item of workqueue WQ (its
