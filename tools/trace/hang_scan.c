@@ -554,7 +554,6 @@ bool hang_still_in(enum stall_kind kind, pid_t tid, const char *what)
 {
 	static struct dmr_ktask t;	/* too big for the stack */
 	char fn[64], mod[64];
-
 	int r = dmr_ktask_read(tid, &t);
 
 	if (r)

@@ -64,7 +64,7 @@ check_wait "raw_tp: stuck_io of r0 (io_done's trailing id read as ctx[7])" \
 dmsetup resume splin
 waited "the write completes" "$WRITER"
 waited "the suspend completes" "$SUSPENDER"
-check "raw_tp: all cleared" wait_for sh -c "[ \$(grep -c '\"event\":\"cleared\"' $HANG) -ge 3 ]"
+check_wait "raw_tp: all cleared" at_least_lines "$HANG" '"event":"cleared"' 3
 check "r0 resumes" dmsetup resume r0
 waited "the held write completes" "$HELDW"
 check_wait "kprobe: the held write cleared" \

@@ -55,11 +55,6 @@ check "the loads ran" sh -c "grep -q 'IOPS=' $SCRATCH/fio.r0 && grep -q 'IOPS=' 
 check_eq "no report under a healthy load (--sectors)" 0 "$(wc -l <"$OUT")"
 check_eq "no report under a healthy load (default)" 0 "$(wc -l <"$PLAIN")"
 
-# at_least_lines FILE PATTERN N: at least N lines of FILE match
-at_least_lines() {
-	[ "$(count_of "$1" "$2")" -ge "$3" ]
-}
-
 # dirs_only_limit PID: a file descriptor limit under which PID can open
 # two more (the directories /proc and /proc/P/task) but not a third
 dirs_only_limit() {

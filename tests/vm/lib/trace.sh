@@ -7,6 +7,12 @@ count_of() {
 	grep -c -- "$2" "$1"
 }
 
+# at_least_lines FILE PATTERN N: at least N lines of FILE match (a
+# predicate, for wait_for and check_wait).
+at_least_lines() {
+	[ "$(count_of "$1" "$2")" -ge "$3" ]
+}
+
 # check_wait DESCRIPTION COMMAND...: passes when COMMAND succeeds within
 # 30 s (wait_for); on failure shows COMMAND's last output.
 check_wait() {
