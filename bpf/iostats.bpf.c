@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * iostats.bpf.c - I/O statistics of dm-remap devices, aggregated in the
- * kernel: log2 latency histograms per (dev, op, path), counters per
- * (dev, op) and a metadata commit latency histogram per dev.  Layouts and
+ * kernel: a log2 latency histogram and counters per (dev, op, path), and a
+ * metadata commit latency histogram per dev.  A completed bio costs one map
+ * lookup (an insert the first time its key is seen).  Layouts and
  * semantics: iostats.h; user-space API: tools/lib/dmr_iostats.h.
  *
  * The maps are per-CPU hashes: each CPU adds to its own copy of a value
@@ -33,16 +34,13 @@ char LICENSE[] SEC("license") = "GPL";
 /* updates lost because a map was full (rare: atomic on the shared global) */
 __u64 dropped = 0;
 
-DMR_MAP(lat, BPF_MAP_TYPE_PERCPU_HASH, DMR_IOSTATS_LAT_ENTRIES, struct dmr_lat_key,
-	struct dmr_lat_val);
-
 DMR_MAP(io, BPF_MAP_TYPE_PERCPU_HASH, DMR_IOSTATS_IO_ENTRIES, struct dmr_io_key,
 	struct dmr_io_val);
 
 DMR_MAP(md, BPF_MAP_TYPE_PERCPU_HASH, DMR_IOSTATS_MD_ENTRIES, __u32, struct dmr_md_val);
 
 /* zero values to insert (global: too large for the 512-byte stack) */
-static const struct dmr_lat_val zero_lat;
+static const struct dmr_io_val zero_io;
 static const struct dmr_md_val zero_md;
 
 /* lookup, inserting `init` when missing; NULL (and dropped++) when full */
@@ -77,33 +75,22 @@ static __always_inline void hist_add(__u64 *slots, __u64 *count, __u64 *sum_ns,
 static __always_inline int on_io_done(__u32 dev, __u32 nr_sectors, __u32 op, int error,
 				      __u32 remapped, __u64 latency_ns)
 {
-	struct dmr_lat_key lk = {};
-	struct dmr_io_key ik = {};
-	struct dmr_io_val zero_io = {};
-	struct dmr_lat_val *lv;
-	struct dmr_io_val *iv;
+	struct dmr_io_key k = {};
+	struct dmr_io_val *v;
 
 	if (!dev_wanted(dev))
 		return 0;
 
-	ik.dev = dev;
-	ik.op = op;
-	iv = lookup_or_init(&io, &ik, &zero_io);
-	if (iv) {
-		iv->ios += 1;
-		iv->bytes += (__u64)nr_sectors << 9;
-		if (error)
-			iv->errors += 1;
-		if (remapped)
-			iv->remapped += 1;
-	}
-
-	lk.dev = dev;
-	lk.op = op;
-	lk.path = remapped ? DM_REMAP_PATH_SPARE : DM_REMAP_PATH_MAIN;
-	lv = lookup_or_init(&lat, &lk, &zero_lat);
-	if (lv)
-		hist_add(lv->slots, &lv->count, &lv->sum_ns, latency_ns);
+	k.dev = dev;
+	k.op = op;
+	k.path = remapped ? DM_REMAP_PATH_SPARE : DM_REMAP_PATH_MAIN;
+	v = lookup_or_init(&io, &k, &zero_io);
+	if (!v)
+		return 0;
+	hist_add(v->slots, &v->count, &v->sum_ns, latency_ns);
+	v->bytes += (__u64)nr_sectors << 9;
+	if (error)
+		v->errors += 1;
 	return 0;
 }
 

@@ -8,8 +8,9 @@
  * Every map holds CUMULATIVE values since the program was loaded; per
  * interval values are computed in user space (tools/lib/dmr_iostats.h), so that
  * nothing is lost between a read and a reset and several readers never
- * disturb each other.  All maps are bounded per-CPU hash maps (user space sums the CPUs' copies): when one is full, new
- * keys are not added and iostats_bss.dropped counts the lost updates.
+ * disturb each other.  All maps are bounded per-CPU hash maps (user space
+ * sums the CPUs' copies): when one is full, new keys are not added and
+ * iostats_bss.dropped counts the lost updates.
  *
  * Histograms are log2 of nanoseconds, bcc's convention (tools/lib/hist.h):
  * slot 0 holds 0 and 1, slot i >= 1 holds [2^i, 2^(i+1)); the last slot
@@ -28,31 +29,23 @@
 /* DM_REMAP_OP_NR */
 #define DMR_IOSTATS_OPS		4
 
-/* map "lat": latency histogram per (dev, op, path) */
-struct dmr_lat_key {
-	__u32 dev;		/* kernel dev_t of the dm device */
-	__u32 op;		/* enum dm_remap_op */
-	__u32 path;		/* enum dm_remap_path: main or spare (io_done.remapped) */
-	__u32 pad;		/* zero */
-};
-
-struct dmr_lat_val {
-	__u64 slots[DMR_IOSTATS_SLOTS];
-	__u64 count;
-	__u64 sum_ns;
-};
-
-/* map "io": counters per (dev, op) */
+/*
+ * map "io": per (dev, op, path), the latency histogram and the counters of
+ * the completed I/Os.  One map, so that a bio costs one lookup; user space
+ * sums the two paths into the per (dev, op) counters (tools/lib/dmr_iostats.h).
+ */
 struct dmr_io_key {
-	__u32 dev;
-	__u32 op;
+	__u32 dev;		/* kernel dev_t of the dm device */
+	__u16 op;		/* enum dm_remap_op */
+	__u16 path;		/* enum dm_remap_path: main or spare (io_done.remapped) */
 };
 
 struct dmr_io_val {
-	__u64 ios;		/* completed I/Os */
+	__u64 slots[DMR_IOSTATS_SLOTS];	/* latency, log2(ns) */
+	__u64 count;		/* completed I/Os */
+	__u64 sum_ns;		/* their latencies */
 	__u64 bytes;		/* nr_sectors * 512 of them */
 	__u64 errors;		/* completed with error != 0 */
-	__u64 remapped;		/* served by the spare (remapped != 0) */
 };
 
 /* map "md": metadata commit latency per dev (key: __u32 dev) */
@@ -82,8 +75,7 @@ static inline __u32 dmr_iostats_slot(__u64 v)
 	return r < DMR_IOSTATS_SLOTS ? r : DMR_IOSTATS_SLOTS - 1;
 }
 
-#define DMR_IOSTATS_LAT_ENTRIES	(DMR_IOSTATS_MAX_DEVS * DMR_IOSTATS_OPS * DMR_IOSTATS_PATHS)
-#define DMR_IOSTATS_IO_ENTRIES	(DMR_IOSTATS_MAX_DEVS * DMR_IOSTATS_OPS)
+#define DMR_IOSTATS_IO_ENTRIES	(DMR_IOSTATS_MAX_DEVS * DMR_IOSTATS_OPS * DMR_IOSTATS_PATHS)
 #define DMR_IOSTATS_MD_ENTRIES	DMR_IOSTATS_MAX_DEVS
 
 #endif /* DMREMAP_BPF_IOSTATS_H */

@@ -157,11 +157,66 @@ static void iostats_dev_sum(void **state)
 	dmr_iostats_snap_free(&s);
 }
 
+/*
+ * The BPF map's per-path records, unsorted, become one latency entry each
+ * and one counter entry per (dev, op): the paths summed, the spare path's
+ * count as remapped.
+ */
+static void iostats_fill_from_paths(void **state)
+{
+	struct dmr_iostats_path rec[3] = {
+		{ .dev = 0x0fd00001, .op = DM_REMAP_OP_READ, .path = DM_REMAP_PATH_MAIN,
+		  .v = { .count = 3, .sum_ns = 300, .bytes = 3 * 4096 } },
+		{ .dev = 0x0fd00000, .op = DM_REMAP_OP_WRITE, .path = DM_REMAP_PATH_SPARE,
+		  .v = { .count = 2, .sum_ns = 80, .bytes = 2 * 512, .errors = 1 } },
+		{ .dev = 0x0fd00000, .op = DM_REMAP_OP_WRITE, .path = DM_REMAP_PATH_MAIN,
+		  .v = { .count = 5, .sum_ns = 50, .bytes = 5 * 4096, .errors = 2 } },
+	};
+	struct dmr_iostats_snap s = { 0 };
+	const struct dmr_iostats_io *io;
+	const struct dmr_iostats_lat *l;
+
+	(void)state;
+	rec[1].v.slots[5] = 2;
+	rec[2].v.slots[3] = 5;
+	assert_int_equal(dmr_iostats_snap_fill(&s, rec, 3), 0);
+	assert_int_equal(s.nr_lat, 3);
+	assert_int_equal(s.nr_io, 2);
+
+	l = dmr_iostats_find_lat(&s, 0x0fd00000, DM_REMAP_OP_WRITE, DM_REMAP_PATH_SPARE);
+	assert_non_null(l);
+	assert_int_equal(l->v.count, 2);
+	assert_int_equal(l->v.sum_ns, 80);
+	assert_int_equal(l->v.slots[5], 2);
+	l = dmr_iostats_find_lat(&s, 0x0fd00000, DM_REMAP_OP_WRITE, DM_REMAP_PATH_MAIN);
+	assert_non_null(l);
+	assert_int_equal(l->v.slots[3], 5);
+
+	io = dmr_iostats_find_io(&s, 0x0fd00000, DM_REMAP_OP_WRITE);
+	assert_non_null(io);
+	assert_int_equal(io->v.ios, 7);
+	assert_int_equal(io->v.bytes, 2 * 512 + 5 * 4096);
+	assert_int_equal(io->v.errors, 3);
+	assert_int_equal(io->v.remapped, 2);
+	io = dmr_iostats_find_io(&s, 0x0fd00001, DM_REMAP_OP_READ);
+	assert_non_null(io);
+	assert_int_equal(io->v.ios, 3);
+	assert_int_equal(io->v.remapped, 0);
+	assert_null(dmr_iostats_find_io(&s, 0x0fd00001, DM_REMAP_OP_WRITE));
+
+	/* an empty map empties the tables */
+	assert_int_equal(dmr_iostats_snap_fill(&s, rec, 0), 0);
+	assert_int_equal(s.nr_lat, 0);
+	assert_int_equal(s.nr_io, 0);
+	dmr_iostats_snap_free(&s);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(iostats_slot_matches_hist),
 	cmocka_unit_test(iostats_sort_and_find),
 	cmocka_unit_test(iostats_delta),
 	cmocka_unit_test(iostats_dev_sum),
+	cmocka_unit_test(iostats_fill_from_paths),
 };
 
 UNIT_GROUP(iostats_tests, tests);

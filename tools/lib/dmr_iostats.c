@@ -21,8 +21,7 @@
 #include "iostats.skel.h"
 
 _Static_assert(DMR_IOSTATS_MAX_FILTER == DMR_MAX_FILTER_DEVS, "filter sizes differ");
-_Static_assert(sizeof(struct dmr_iostats_latval) == sizeof(struct dmr_lat_val), "lat layout");
-_Static_assert(sizeof(struct dmr_iostats_ioval) == sizeof(struct dmr_io_val), "io layout");
+_Static_assert(sizeof(struct dmr_iostats_pathval) == sizeof(struct dmr_io_val), "io layout");
 _Static_assert(sizeof(struct dmr_iostats_mdval) == sizeof(struct dmr_md_val), "md layout");
 
 struct dmr_iostats {
@@ -104,11 +103,10 @@ struct dump {
 	size_t n;
 };
 
-_Static_assert(offsetof(struct dmr_iostats_lat, op) == offsetof(struct dmr_lat_key, op) &&
-	       offsetof(struct dmr_iostats_lat, path) == offsetof(struct dmr_lat_key, path) &&
-	       offsetof(struct dmr_iostats_lat, v) >= sizeof(struct dmr_lat_key), "lat record");
-_Static_assert(offsetof(struct dmr_iostats_io, op) == offsetof(struct dmr_io_key, op) &&
-	       offsetof(struct dmr_iostats_io, v) >= sizeof(struct dmr_io_key), "io record");
+_Static_assert(offsetof(struct dmr_iostats_path, op) == offsetof(struct dmr_io_key, op) &&
+	       offsetof(struct dmr_iostats_path, path) == offsetof(struct dmr_io_key, path) &&
+	       sizeof(((struct dmr_iostats_path *)0)->op) == sizeof(((struct dmr_io_key *)0)->op) &&
+	       offsetof(struct dmr_iostats_path, v) >= sizeof(struct dmr_io_key), "io record");
 _Static_assert(offsetof(struct dmr_iostats_md, v) >= sizeof(uint32_t), "md record");
 
 static int dump_entry(const void *key, const void *value, void *ctx)
@@ -157,18 +155,17 @@ static int dump_map(const struct bpf_map *map, size_t val_off, size_t stride, vo
 static int read_totals(struct dmr_iostats *st, struct dmr_iostats_snap *s)
 {
 	struct iostats_bpf *sk = st->skel;
+	size_t nr_paths;
 	void *arr;
 	int r;
 
 	memset(s, 0, sizeof(*s));
 	s->ts_ns = dmr_mono_ns();
-	r = dump_map(sk->maps.lat, offsetof(struct dmr_iostats_lat, v), sizeof(*s->lat), &arr,
-		     &s->nr_lat);
-	s->lat = arr;
+	r = dump_map(sk->maps.io, offsetof(struct dmr_iostats_path, v),
+		     sizeof(struct dmr_iostats_path), &arr, &nr_paths);
 	if (!r) {
-		r = dump_map(sk->maps.io, offsetof(struct dmr_iostats_io, v), sizeof(*s->io), &arr,
-			     &s->nr_io);
-		s->io = arr;
+		r = dmr_iostats_snap_fill(s, arr, nr_paths);
+		free(arr);
 	}
 	if (!r) {
 		r = dump_map(sk->maps.md, offsetof(struct dmr_iostats_md, v), sizeof(*s->md), &arr,
@@ -238,14 +235,10 @@ int dmr_iostats_forget(struct dmr_iostats *st, uint32_t dev)
 	int r = 0;
 
 	for (uint32_t op = 0; op < DMR_IOSTATS_OPS; op++) {
-		struct dmr_io_key ik = { .dev = dev, .op = op };
-
-		if (bpf_map_delete_elem(bpf_map__fd(sk->maps.io), &ik) && errno != ENOENT)
-			r = -errno;
 		for (uint32_t p = 0; p < DMR_IOSTATS_PATHS; p++) {
-			struct dmr_lat_key lk = { .dev = dev, .op = op, .path = p };
+			struct dmr_io_key k = { .dev = dev, .op = op, .path = p };
 
-			if (bpf_map_delete_elem(bpf_map__fd(sk->maps.lat), &lk) && errno != ENOENT)
+			if (bpf_map_delete_elem(bpf_map__fd(sk->maps.io), &k) && errno != ENOENT)
 				r = -errno;
 		}
 	}

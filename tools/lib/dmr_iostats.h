@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dmr_iostats.h - I/O statistics of dm-remap devices from the shared BPF
- * program bpf/iostats.bpf.c: latency histograms per (device, op, path),
- * counters per (device, op) and metadata commit latency per device.
+ * dmr_iostats.h - I/O statistics of dm-remap devices from the BPF program
+ * bpf/iostats.bpf.c: latency histograms per (device, op, path), counters
+ * per (device, op) and metadata commit latency per device.
  * Used by `dmremap-trace latency`, dmremap-top and dmremap-exporter.
  *
  * The BPF maps hold cumulative values since dmr_iostats_open(); this API
@@ -76,9 +76,27 @@ struct dmr_iostats_opts {
 };
 
 /*
- * Values in user-space types (uint64_t), laid out exactly as the BPF map
- * values of bpf/iostats.h (struct dmr_lat_val, dmr_io_val, dmr_md_val).
+ * An entry of the BPF map "io" in user-space types, laid out exactly as
+ * bpf/iostats.h's key and value: latency and counters of the I/Os of `dev`
+ * with operation `op` served by `path`.  The snapshot splits them into
+ * struct dmr_iostats_lat and dmr_iostats_io (dmr_iostats_snap_fill()).
  */
+struct dmr_iostats_pathval {
+	uint64_t slots[DMR_IOSTATS_SLOTS];	/* log2(ns), tools/lib/hist.h */
+	uint64_t count;		/* completed I/Os */
+	uint64_t sum_ns;
+	uint64_t bytes;
+	uint64_t errors;	/* completed with an error */
+};
+
+struct dmr_iostats_path {
+	uint32_t dev;
+	uint16_t op;
+	uint16_t path;
+	struct dmr_iostats_pathval v;
+};
+
+/* Values of a snapshot; the md value is laid out as bpf/iostats.h's dmr_md_val. */
 struct dmr_iostats_latval {
 	uint64_t slots[DMR_IOSTATS_SLOTS];	/* log2(ns), tools/lib/hist.h */
 	uint64_t count;
@@ -172,6 +190,15 @@ void dmr_iostats_snap_free(struct dmr_iostats_snap *snap);
 
 /* sort the entries by (dev, op, path) */
 void dmr_iostats_snap_sort(struct dmr_iostats_snap *snap);
+
+/*
+ * Fill snap->lat (one per record) and snap->io (the records of one (dev,
+ * op) summed; remapped = the count of the spare path) from n map records in
+ * any order; both come out sorted.  Replaces what lat and io held.  0 or
+ * -ENOMEM (snap unchanged then).
+ */
+int dmr_iostats_snap_fill(struct dmr_iostats_snap *snap, const struct dmr_iostats_path *rec,
+			  size_t n);
 
 /*
  * cur - prev, entry by entry (matched by key; an entry missing in prev

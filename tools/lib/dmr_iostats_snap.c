@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dmr_iostats.h"
+#include "dm_remap_events.h"
 
 static int cmp_u32(uint32_t a, uint32_t b)
 {
@@ -50,6 +51,66 @@ void dmr_iostats_snap_sort(struct dmr_iostats_snap *s)
 		qsort(s->io, s->nr_io, sizeof(*s->io), cmp_io);
 	if (s->nr_md)
 		qsort(s->md, s->nr_md, sizeof(*s->md), cmp_md);
+}
+
+static int cmp_path(const void *pa, const void *pb)
+{
+	const struct dmr_iostats_path *a = pa, *b = pb;
+	int c = cmp_u32(a->dev, b->dev);
+
+	if (!c)
+		c = cmp_u32(a->op, b->op);
+	if (!c)
+		c = cmp_u32(a->path, b->path);
+	return c;
+}
+
+int dmr_iostats_snap_fill(struct dmr_iostats_snap *s, const struct dmr_iostats_path *rec,
+			  size_t n)
+{
+	struct dmr_iostats_path *sorted = malloc((n ? n : 1) * sizeof(*sorted));
+	struct dmr_iostats_lat *lat = calloc(n ? n : 1, sizeof(*lat));
+	struct dmr_iostats_io *io = calloc(n ? n : 1, sizeof(*io));
+	size_t nr_io = 0;
+
+	if (!sorted || !lat || !io) {
+		free(sorted);
+		free(lat);
+		free(io);
+		return -ENOMEM;
+	}
+	memcpy(sorted, rec, n * sizeof(*rec));
+	qsort(sorted, n, sizeof(*sorted), cmp_path);
+	for (size_t i = 0; i < n; i++) {
+		const struct dmr_iostats_path *r = &sorted[i];
+		struct dmr_iostats_io *o = nr_io ? &io[nr_io - 1] : NULL;
+
+		lat[i].dev = r->dev;
+		lat[i].op = r->op;
+		lat[i].path = r->path;
+		memcpy(lat[i].v.slots, r->v.slots, sizeof(lat[i].v.slots));
+		lat[i].v.count = r->v.count;
+		lat[i].v.sum_ns = r->v.sum_ns;
+
+		if (!o || o->dev != r->dev || o->op != r->op) {
+			o = &io[nr_io++];
+			o->dev = r->dev;
+			o->op = r->op;
+		}
+		o->v.ios += r->v.count;
+		o->v.bytes += r->v.bytes;
+		o->v.errors += r->v.errors;
+		if (r->path == DM_REMAP_PATH_SPARE)
+			o->v.remapped += r->v.count;
+	}
+	free(sorted);
+	free(s->lat);
+	free(s->io);
+	s->lat = lat;
+	s->nr_lat = n;
+	s->io = io;
+	s->nr_io = nr_io;
+	return 0;
 }
 
 void dmr_iostats_snap_free(struct dmr_iostats_snap *s)
