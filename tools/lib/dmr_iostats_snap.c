@@ -11,36 +11,43 @@
 #include "dmr_iostats.h"
 #include "dm_remap_events.h"
 
-static int cmp_u32(uint32_t a, uint32_t b)
+/* The order of every table: by device, then op, then path (0 where a key has none). */
+static int cmp_key(uint32_t a_dev, uint32_t a_op, uint32_t a_path,
+		   uint32_t b_dev, uint32_t b_op, uint32_t b_path)
 {
-	return a < b ? -1 : a > b;
+	if (a_dev != b_dev)
+		return a_dev < b_dev ? -1 : 1;
+	if (a_op != b_op)
+		return a_op < b_op ? -1 : 1;
+	return a_path < b_path ? -1 : a_path > b_path;
 }
 
 static int cmp_lat(const void *pa, const void *pb)
 {
 	const struct dmr_iostats_lat *a = pa, *b = pb;
-	int c = cmp_u32(a->dev, b->dev);
 
-	if (!c)
-		c = cmp_u32(a->op, b->op);
-	if (!c)
-		c = cmp_u32(a->path, b->path);
-	return c;
+	return cmp_key(a->dev, a->op, a->path, b->dev, b->op, b->path);
+}
+
+static int cmp_path(const void *pa, const void *pb)
+{
+	const struct dmr_iostats_path *a = pa, *b = pb;
+
+	return cmp_key(a->dev, a->op, a->path, b->dev, b->op, b->path);
 }
 
 static int cmp_io(const void *pa, const void *pb)
 {
 	const struct dmr_iostats_io *a = pa, *b = pb;
-	int c = cmp_u32(a->dev, b->dev);
 
-	return c ? c : cmp_u32(a->op, b->op);
+	return cmp_key(a->dev, a->op, 0, b->dev, b->op, 0);
 }
 
 static int cmp_md(const void *pa, const void *pb)
 {
 	const struct dmr_iostats_md *a = pa, *b = pb;
 
-	return cmp_u32(a->dev, b->dev);
+	return cmp_key(a->dev, 0, 0, b->dev, 0, 0);
 }
 
 void dmr_iostats_snap_sort(struct dmr_iostats_snap *s)
@@ -51,18 +58,6 @@ void dmr_iostats_snap_sort(struct dmr_iostats_snap *s)
 		qsort(s->io, s->nr_io, sizeof(*s->io), cmp_io);
 	if (s->nr_md)
 		qsort(s->md, s->nr_md, sizeof(*s->md), cmp_md);
-}
-
-static int cmp_path(const void *pa, const void *pb)
-{
-	const struct dmr_iostats_path *a = pa, *b = pb;
-	int c = cmp_u32(a->dev, b->dev);
-
-	if (!c)
-		c = cmp_u32(a->op, b->op);
-	if (!c)
-		c = cmp_u32(a->path, b->path);
-	return c;
 }
 
 int dmr_iostats_snap_fill(struct dmr_iostats_snap *s, const struct dmr_iostats_path *rec,
