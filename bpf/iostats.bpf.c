@@ -63,13 +63,12 @@ static __always_inline void hist_add(__u64 *slots, __u64 *count, __u64 *sum_ns,
 {
 	__u32 slot = dmr_iostats_slot(latency_ns);
 
-	/* keep the bound check the compiler would drop: the verifier needs it */
-	barrier_var(slot);
-	if (slot >= DMR_IOSTATS_SLOTS)
-		return;
-	slots[slot] += 1;
 	*count += 1;
 	*sum_ns += latency_ns;
+	/* keep the bound check the compiler would drop: the verifier needs it */
+	barrier_var(slot);
+	if (slot < DMR_IOSTATS_SLOTS)
+		slots[slot] += 1;
 }
 
 static __always_inline int on_io_done(__u32 dev, __u32 nr_sectors, __u32 op, int error,

@@ -10,7 +10,8 @@
  * nothing is lost between a read and a reset and several readers never
  * disturb each other.  All maps are bounded per-CPU hash maps (user space
  * sums the CPUs' copies): when one is full, new keys are not added and
- * iostats_bss.dropped counts the lost updates.
+ * iostats_bss.dropped counts the lost updates (an I/O whose key is not in
+ * "io" loses its latency and its counters together).
  *
  * Histograms are log2 of nanoseconds, bcc's convention (tools/lib/hist.h):
  * slot 0 holds 0 and 1, slot i >= 1 holds [2^i, 2^(i+1)); the last slot

@@ -160,17 +160,26 @@ static void iostats_dev_sum(void **state)
 /*
  * The BPF map's per-path records, unsorted, become one latency entry each
  * and one counter entry per (dev, op): the paths summed, the spare path's
- * count as remapped.
+ * count as remapped.  Device 0 has reads and writes, device 1 reads, and
+ * one (dev, op) only the spare path, so that merging across ops or
+ * devices shows.  A key read twice (a restarted map walk) counts once.
  */
 static void iostats_fill_from_paths(void **state)
 {
-	struct dmr_iostats_path rec[3] = {
+	struct dmr_iostats_path rec[6] = {
 		{ .dev = 0x0fd00001, .op = DM_REMAP_OP_READ, .path = DM_REMAP_PATH_MAIN,
-		  .v = { .count = 3, .sum_ns = 300, .bytes = 3 * 4096 } },
+		  .v = { .count = 3, .sum_ns = 300, .bytes = 3 * 4096, .errors = 1 } },
 		{ .dev = 0x0fd00000, .op = DM_REMAP_OP_WRITE, .path = DM_REMAP_PATH_SPARE,
 		  .v = { .count = 2, .sum_ns = 80, .bytes = 2 * 512, .errors = 1 } },
 		{ .dev = 0x0fd00000, .op = DM_REMAP_OP_WRITE, .path = DM_REMAP_PATH_MAIN,
 		  .v = { .count = 5, .sum_ns = 50, .bytes = 5 * 4096, .errors = 2 } },
+		{ .dev = 0x0fd00000, .op = DM_REMAP_OP_READ, .path = DM_REMAP_PATH_SPARE,
+		  .v = { .count = 4, .sum_ns = 40, .bytes = 4 * 4096 } },
+		/* the same key as rec[0], read earlier: the larger count wins */
+		{ .dev = 0x0fd00001, .op = DM_REMAP_OP_READ, .path = DM_REMAP_PATH_MAIN,
+		  .v = { .count = 2, .sum_ns = 200, .bytes = 2 * 4096 } },
+		{ .dev = 0x0fd00001, .op = DM_REMAP_OP_FLUSH, .path = DM_REMAP_PATH_MAIN,
+		  .v = { .count = 1 } },
 	};
 	struct dmr_iostats_snap s = { 0 };
 	const struct dmr_iostats_io *io;
@@ -179,9 +188,12 @@ static void iostats_fill_from_paths(void **state)
 	(void)state;
 	rec[1].v.slots[5] = 2;
 	rec[2].v.slots[3] = 5;
-	assert_int_equal(dmr_iostats_snap_fill(&s, rec, 3), 0);
-	assert_int_equal(s.nr_lat, 3);
-	assert_int_equal(s.nr_io, 2);
+	assert_int_equal(dmr_iostats_snap_fill(&s, rec, 6), 0);
+	assert_int_equal(s.nr_lat, 5);
+	assert_int_equal(s.nr_io, 4);
+	for (size_t i = 1; i < s.nr_io; i++)
+		assert_true(s.io[i - 1].dev < s.io[i].dev ||
+			    (s.io[i - 1].dev == s.io[i].dev && s.io[i - 1].op < s.io[i].op));
 
 	l = dmr_iostats_find_lat(&s, 0x0fd00000, DM_REMAP_OP_WRITE, DM_REMAP_PATH_SPARE);
 	assert_non_null(l);
@@ -190,7 +202,13 @@ static void iostats_fill_from_paths(void **state)
 	assert_int_equal(l->v.slots[5], 2);
 	l = dmr_iostats_find_lat(&s, 0x0fd00000, DM_REMAP_OP_WRITE, DM_REMAP_PATH_MAIN);
 	assert_non_null(l);
+	assert_int_equal(l->v.count, 5);
+	assert_int_equal(l->v.sum_ns, 50);
 	assert_int_equal(l->v.slots[3], 5);
+	l = dmr_iostats_find_lat(&s, 0x0fd00001, DM_REMAP_OP_READ, DM_REMAP_PATH_MAIN);
+	assert_non_null(l);
+	assert_int_equal(l->v.count, 3);
+	assert_int_equal(l->v.sum_ns, 300);
 
 	io = dmr_iostats_find_io(&s, 0x0fd00000, DM_REMAP_OP_WRITE);
 	assert_non_null(io);
@@ -198,10 +216,19 @@ static void iostats_fill_from_paths(void **state)
 	assert_int_equal(io->v.bytes, 2 * 512 + 5 * 4096);
 	assert_int_equal(io->v.errors, 3);
 	assert_int_equal(io->v.remapped, 2);
+	/* only the spare path: every I/O remapped */
+	io = dmr_iostats_find_io(&s, 0x0fd00000, DM_REMAP_OP_READ);
+	assert_non_null(io);
+	assert_int_equal(io->v.ios, 4);
+	assert_int_equal(io->v.remapped, 4);
+	assert_int_equal(io->v.bytes, 4 * 4096);
 	io = dmr_iostats_find_io(&s, 0x0fd00001, DM_REMAP_OP_READ);
 	assert_non_null(io);
 	assert_int_equal(io->v.ios, 3);
+	assert_int_equal(io->v.bytes, 3 * 4096);
+	assert_int_equal(io->v.errors, 1);
 	assert_int_equal(io->v.remapped, 0);
+	assert_non_null(dmr_iostats_find_io(&s, 0x0fd00001, DM_REMAP_OP_FLUSH));
 	assert_null(dmr_iostats_find_io(&s, 0x0fd00001, DM_REMAP_OP_WRITE));
 
 	/* an empty map empties the tables */

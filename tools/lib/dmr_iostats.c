@@ -93,9 +93,10 @@ enum dmr_attach_mode dmr_iostats_mode(const struct dmr_iostats *st)
 }
 
 /*
- * One per-CPU map of bpf/iostats.bpf.c into one array of the snapshot:
- * record i holds the key at offset 0 and the value, summed over the CPUs,
- * at val_off (the layouts are asserted below).
+ * One per-CPU map of bpf/iostats.bpf.c into an array of records: record i
+ * holds the key at offset 0 and the value, summed over the CPUs, at val_off
+ * (the layouts are asserted below).  The md map's records are the
+ * snapshot's; the io map's are split by dmr_iostats_snap_fill().
  */
 struct dump {
 	size_t key_size, val_size, val_off, stride, max;
@@ -106,6 +107,8 @@ struct dump {
 _Static_assert(offsetof(struct dmr_iostats_path, op) == offsetof(struct dmr_io_key, op) &&
 	       offsetof(struct dmr_iostats_path, path) == offsetof(struct dmr_io_key, path) &&
 	       sizeof(((struct dmr_iostats_path *)0)->op) == sizeof(((struct dmr_io_key *)0)->op) &&
+	       sizeof(((struct dmr_iostats_path *)0)->path) ==
+	       sizeof(((struct dmr_io_key *)0)->path) &&
 	       offsetof(struct dmr_iostats_path, v) >= sizeof(struct dmr_io_key), "io record");
 _Static_assert(offsetof(struct dmr_iostats_md, v) >= sizeof(uint32_t), "md record");
 

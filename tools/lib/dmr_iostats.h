@@ -192,12 +192,13 @@ void dmr_iostats_snap_free(struct dmr_iostats_snap *snap);
 void dmr_iostats_snap_sort(struct dmr_iostats_snap *snap);
 
 /*
- * Fill snap->lat (one per record) and snap->io (the records of one (dev,
- * op) summed; remapped = the count of the spare path) from n map records in
- * any order; both come out sorted.  Replaces what lat and io held.  0 or
- * -ENOMEM (snap unchanged then).
+ * Fill snap->lat (one per key) and snap->io (the records of one (dev, op)
+ * summed; remapped = the count of the spare path) from n map records in
+ * any order; both come out sorted.  rec is sorted in place, and of two
+ * records of one key the one with the larger count is kept.  Replaces what
+ * lat and io held.  0 or -ENOMEM (snap unchanged then).
  */
-int dmr_iostats_snap_fill(struct dmr_iostats_snap *snap, const struct dmr_iostats_path *rec,
+int dmr_iostats_snap_fill(struct dmr_iostats_snap *snap, struct dmr_iostats_path *rec,
 			  size_t n);
 
 /*

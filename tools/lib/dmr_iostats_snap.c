@@ -60,24 +60,41 @@ void dmr_iostats_snap_sort(struct dmr_iostats_snap *s)
 		qsort(s->md, s->nr_md, sizeof(*s->md), cmp_md);
 }
 
-int dmr_iostats_snap_fill(struct dmr_iostats_snap *s, const struct dmr_iostats_path *rec,
-			  size_t n)
+/*
+ * Sorts rec and drops the duplicates of a key (a map walk restarted by a
+ * concurrent delete can return a key twice), keeping the copy read last,
+ * the one with the larger count.  Returns how many are left.
+ */
+static size_t sort_unique(struct dmr_iostats_path *rec, size_t n)
 {
-	struct dmr_iostats_path *sorted = malloc((n ? n : 1) * sizeof(*sorted));
+	size_t kept = 0;
+
+	if (!n)
+		return 0;
+	qsort(rec, n, sizeof(*rec), cmp_path);
+	for (size_t i = 1; i < n; i++) {
+		if (cmp_path(&rec[kept], &rec[i]))
+			rec[++kept] = rec[i];
+		else if (rec[i].v.count > rec[kept].v.count)
+			rec[kept] = rec[i];
+	}
+	return kept + 1;
+}
+
+int dmr_iostats_snap_fill(struct dmr_iostats_snap *s, struct dmr_iostats_path *rec, size_t n)
+{
 	struct dmr_iostats_lat *lat = calloc(n ? n : 1, sizeof(*lat));
 	struct dmr_iostats_io *io = calloc(n ? n : 1, sizeof(*io));
 	size_t nr_io = 0;
 
-	if (!sorted || !lat || !io) {
-		free(sorted);
+	if (!lat || !io) {
 		free(lat);
 		free(io);
 		return -ENOMEM;
 	}
-	memcpy(sorted, rec, n * sizeof(*rec));
-	qsort(sorted, n, sizeof(*sorted), cmp_path);
+	n = sort_unique(rec, n);
 	for (size_t i = 0; i < n; i++) {
-		const struct dmr_iostats_path *r = &sorted[i];
+		const struct dmr_iostats_path *r = &rec[i];
 		struct dmr_iostats_io *o = nr_io ? &io[nr_io - 1] : NULL;
 
 		lat[i].dev = r->dev;
@@ -98,7 +115,6 @@ int dmr_iostats_snap_fill(struct dmr_iostats_snap *s, const struct dmr_iostats_p
 		if (r->path == DM_REMAP_PATH_SPARE)
 			o->v.remapped += r->v.count;
 	}
-	free(sorted);
 	free(s->lat);
 	free(s->io);
 	s->lat = lat;
