@@ -6,7 +6,7 @@
  *   dmremap-exporter [--textfile-dir DIR] [--interval SECONDS] [--once] [-v]
  *
  * Every interval: the status of every remap device (libdevmapper), the
- * I/O and metadata commit statistics of the shared BPF program
+ * I/O and metadata commit statistics of its copy of the iostats BPF program
  * (tools/lib/dmr_iostats.h, accumulated in tools/exporter/accum.c), written
  * atomically to DIR/dm_remap.prom (tools/exporter/textfile.c) in the
  * format of tools/exporter/render.c.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dmr_events.h - the events of the dm_remap tracepoints from the shared BPF
+ * dmr_events.h - the events of the dm_remap tracepoints from the BPF
  * program bpf/events.bpf.c (struct dmr_event, bpf/events.h) through its
  * ring buffer.  Used by `dmremap-trace events` and dmremap-top's detail
  * screen.  Not thread-safe: one thread per handle.

@@ -22,8 +22,8 @@
 /* ---------------------------------------------------------------- stats */
 
 /*
- * Per-interval I/O statistics of every remap device, from the shared BPF
- * iostats program (bpf/iostats.bpf.c through tools/lib/iostats.h).
+ * Per-interval I/O statistics of every remap device, from top's own copy of
+ * the iostats program (bpf/iostats.bpf.c through tools/lib/dmr_iostats.h).
  */
 struct top_stats;
 
