@@ -28,6 +28,19 @@ static void iostats_slot_matches_hist(void **state)
 	assert_int_equal(dmr_iostats_slot(UINT64_MAX), DMR_IOSTATS_SLOTS - 1);
 }
 
+/* the counters of (dev, op) in s are these */
+static void assert_io(const struct dmr_iostats_snap *s, uint32_t dev, uint32_t op,
+		      uint64_t ios, uint64_t bytes, uint64_t errors, uint64_t remapped)
+{
+	const struct dmr_iostats_io *io = dmr_iostats_find_io(s, dev, op);
+
+	assert_non_null(io);
+	assert_int_equal(io->v.ios, ios);
+	assert_int_equal(io->v.bytes, bytes);
+	assert_int_equal(io->v.errors, errors);
+	assert_int_equal(io->v.remapped, remapped);
+}
+
 static struct dmr_iostats_snap mk(uint64_t ts, uint64_t ios_r0, uint64_t slot5_r0,
 				  int with_r1)
 {
@@ -104,12 +117,7 @@ static void iostats_delta(void **state)
 	(void)state;
 	assert_int_equal(dmr_iostats_snap_delta(&b, &a, &d), 0);
 	assert_int_equal(d.interval_ns, 2000);
-	io = dmr_iostats_find_io(&d, 0x0fd00000, DM_REMAP_OP_WRITE);
-	assert_non_null(io);
-	assert_int_equal(io->v.ios, 15);
-	assert_int_equal(io->v.bytes, 15 * 4096);
-	assert_int_equal(io->v.errors, 0);
-	assert_int_equal(io->v.remapped, 0);
+	assert_io(&d, 0x0fd00000, DM_REMAP_OP_WRITE, 15, 15 * 4096, 0, 0);
 	l = dmr_iostats_find_lat(&d, 0x0fd00000, DM_REMAP_OP_WRITE, DM_REMAP_PATH_SPARE);
 	assert_int_equal(l->v.slots[5], 5);
 	assert_int_equal(l->v.count, 5);
@@ -182,7 +190,6 @@ static void iostats_fill_from_paths(void **state)
 		  .v = { .count = 1 } },
 	};
 	struct dmr_iostats_snap s = { 0 };
-	const struct dmr_iostats_io *io;
 	const struct dmr_iostats_lat *l;
 
 	(void)state;
@@ -210,24 +217,10 @@ static void iostats_fill_from_paths(void **state)
 	assert_int_equal(l->v.count, 3);
 	assert_int_equal(l->v.sum_ns, 300);
 
-	io = dmr_iostats_find_io(&s, 0x0fd00000, DM_REMAP_OP_WRITE);
-	assert_non_null(io);
-	assert_int_equal(io->v.ios, 7);
-	assert_int_equal(io->v.bytes, 2 * 512 + 5 * 4096);
-	assert_int_equal(io->v.errors, 3);
-	assert_int_equal(io->v.remapped, 2);
+	assert_io(&s, 0x0fd00000, DM_REMAP_OP_WRITE, 7, 2 * 512 + 5 * 4096, 3, 2);
 	/* only the spare path: every I/O remapped */
-	io = dmr_iostats_find_io(&s, 0x0fd00000, DM_REMAP_OP_READ);
-	assert_non_null(io);
-	assert_int_equal(io->v.ios, 4);
-	assert_int_equal(io->v.remapped, 4);
-	assert_int_equal(io->v.bytes, 4 * 4096);
-	io = dmr_iostats_find_io(&s, 0x0fd00001, DM_REMAP_OP_READ);
-	assert_non_null(io);
-	assert_int_equal(io->v.ios, 3);
-	assert_int_equal(io->v.bytes, 3 * 4096);
-	assert_int_equal(io->v.errors, 1);
-	assert_int_equal(io->v.remapped, 0);
+	assert_io(&s, 0x0fd00000, DM_REMAP_OP_READ, 4, 4 * 4096, 0, 4);
+	assert_io(&s, 0x0fd00001, DM_REMAP_OP_READ, 3, 3 * 4096, 1, 0);
 	assert_non_null(dmr_iostats_find_io(&s, 0x0fd00001, DM_REMAP_OP_FLUSH));
 	assert_null(dmr_iostats_find_io(&s, 0x0fd00001, DM_REMAP_OP_WRITE));
 
